@@ -1,0 +1,112 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+import KeyvSqlite from "@keyv/sqlite";
+import Keyv from "keyv";
+
+import { KEY_PREFIX, redactUrl, type GateStore } from "./gate-store.js";
+import { withDeadline } from "./store-errors.js";
+
+const TABLE = "keyv";
+
+/** The SQLite file behind a `sqlite://PATH` URL, its folder created if missing. */
+export function sqlitePath(url: string): string {
+  const path = url.replace(/^sqlite:\/\//, "");
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+/** The default store: one SQLite file in WAL mode, expired rows purged on demand. */
+export class SqliteStore implements GateStore {
+  readonly kind = "sqlite";
+  readonly location: string;
+  readonly #adapter: KeyvSqlite;
+  readonly #keyv: Keyv;
+
+  private constructor(
+    url: string,
+    private readonly deadlineMs: number,
+  ) {
+    this.location = redactUrl(url);
+    this.#adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: deadlineMs });
+    this.#keyv = new Keyv({ store: this.#adapter, useKeyPrefix: false, throwOnErrors: true });
+    this.#keyv.on("error", () => undefined); // errors reach callers as StoreFault instead
+  }
+
+  static async open(url: string, deadlineMs: number): Promise<SqliteStore> {
+    const store = new SqliteStore(url, deadlineMs);
+    await store.#run("open", async () => {
+      await store.#adapter.query("PRAGMA journal_mode=WAL");
+      await store.#adapter.query("PRAGMA synchronous=NORMAL");
+    });
+    return store;
+  }
+
+  getMany(keys: readonly string[]): Promise<unknown[]> {
+    return this.#run("read", () => this.#keyv.getMany([...keys]));
+  }
+
+  async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    await this.#run("write", () => this.#keyv.set(key, value, ttlMs));
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    await this.#run("delete", () =>
+      this.#adapter.query(
+        `DELETE FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`,
+        JSON.stringify(keys),
+      ),
+    );
+  }
+
+  claim(key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const value = JSON.stringify({ value: true, expires: now + ttlMs });
+    return this.#run("claim", async () => {
+      const rows: unknown[] = await this.#adapter.query(
+        `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value
+         WHERE json_extract(${TABLE}.value, '$.expires') < ?
+         RETURNING key`,
+        key,
+        value,
+        now,
+      );
+      return rows.length === 1;
+    });
+  }
+
+  purgeExpired(): Promise<number> {
+    return this.#run("purge", async () => {
+      const rows: unknown[] = await this.#adapter.query(
+        `DELETE FROM ${TABLE} WHERE json_extract(value, '$.expires') < ? RETURNING key`,
+        Date.now(),
+      );
+      return rows.length;
+    });
+  }
+
+  countByKind(): Promise<Record<string, number>> {
+    return this.#run("count", async () => {
+      const rows: Array<{ kind: string; count: number }> = await this.#adapter.query(
+        `SELECT substr(key, ${KEY_PREFIX.length + 1}, instr(substr(key, ${KEY_PREFIX.length + 1}), ':') - 1)
+           AS kind, count(*) AS count
+         FROM ${TABLE}
+         WHERE key LIKE '${KEY_PREFIX}%'
+           AND coalesce(json_extract(value, '$.expires'), ?) >= ?
+         GROUP BY kind`,
+        Date.now(),
+        Date.now(),
+      );
+      return Object.fromEntries(rows.map((row) => [row.kind, row.count]));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#adapter.disconnect();
+  }
+
+  #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    return withDeadline(operation, this.deadlineMs, work);
+  }
+}

@@ -1,0 +1,48 @@
+import { ProbotOctokit } from "probot";
+
+type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
+type Fetch = typeof globalThis.fetch;
+
+/**
+ * Wraps `fetch` so that every GitHub request ends within `deadlineMs` and no redirect is followed:
+ * a webhook must be answered within 10 s, and a redirect is never a membership answer.
+ */
+export function fetchWithDeadline(deadlineMs: number, base?: Fetch): Fetch {
+  return (input, init = {}) => {
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    const fetchImpl = base ?? globalThis.fetch;
+    return fetchImpl(input, { ...init, signal, redirect: "manual" });
+  };
+}
+
+function throttleId(options: OctokitOptions): string {
+  const auth = options.auth as { installationId?: unknown } | undefined;
+  const installationId = auth?.installationId;
+  return installationId === undefined ? "app" : `installation-${String(installationId)}`;
+}
+
+/**
+ * The Octokit class the app runs with. Probot's defaults would wait up to an hour on a rate limit
+ * and retry for 14 s; inside a webhook that only turns an undecided answer into a late one. Here a
+ * rate limit fails at once (the caller treats it as undecided), nothing is retried, writes are paced
+ * per installation rather than once per second for the whole process, and each request has a
+ * deadline.
+ */
+export function createGateOctokit(deadlineMs: number): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: OctokitOptions) => ({
+    ...options,
+    request: {
+      ...options.request,
+      fetch: fetchWithDeadline(deadlineMs, options.request?.fetch as Fetch | undefined),
+    },
+    retry: { enabled: false },
+    throttle: {
+      ...options.throttle,
+      enabled: true,
+      id: throttleId(options),
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
+    },
+  }));
+}

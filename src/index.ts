@@ -1,0 +1,20 @@
+import type { ApplicationFunction, Probot } from "probot";
+
+import type { Settings } from "./config/settings.js";
+import { openServices, type Services } from "./services.js";
+
+/** Registers every webhook handler on the Probot app. */
+export function registerHandlers(app: Probot, services: Services): void {
+  app.log.debug({ store: services.store.kind }, "member-gate handlers registered");
+}
+
+/**
+ * The member-gate Probot app: opens the cache store (start-up fails with a clear message if it
+ * cannot) and registers the handlers.
+ */
+export function memberGate(settings: Settings): ApplicationFunction {
+  return async (app) => {
+    const services = await openServices(settings, app.log);
+    registerHandlers(app, services);
+  };
+}

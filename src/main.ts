@@ -1,0 +1,19 @@
+import { run } from "probot";
+
+import { applyDotEnv } from "./config/dot-env.js";
+import { readSettings } from "./config/settings.js";
+import { createGateOctokit } from "./github/gate-octokit.js";
+import { memberGate } from "./index.js";
+
+/** Production start: `npm start`. Invalid settings or an unusable store stop the process. */
+async function main(): Promise<void> {
+  applyDotEnv();
+  const settings = readSettings();
+  await run(memberGate(settings), { Octokit: createGateOctokit(settings.lookupDeadlineMs) });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`member-gate could not start. ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import type { Logger } from "probot";
+
+import { invalidationKeys, type Invalidation } from "./invalidation.js";
+import type { MembershipCache } from "../cache/membership-cache.js";
+
+/**
+ * Applies invalidations to the cache. One that fails (store down) is kept and retried, and until
+ * it succeeds this process trusts no cached "member" answer for that org.
+ */
+export class Revocations {
+  readonly #pending = new Map<number, Invalidation[]>();
+
+  constructor(
+    private readonly cache: MembershipCache,
+    private readonly log: Logger,
+  ) {}
+
+  /** Applies the invalidation; throws StoreFault after recording it as pending. */
+  async apply(invalidation: Invalidation): Promise<void> {
+    try {
+      await this.#write(invalidation);
+    } catch (error) {
+      this.#remember(invalidation);
+      this.log.warn({ err: error, invalidation }, "invalidation failed; cached members distrusted");
+      throw error;
+    }
+  }
+
+  /** True while an invalidation of the org is still pending. */
+  isDistrusted(orgId: number): boolean {
+    return this.#pending.has(orgId);
+  }
+
+  /** Retries the org's pending invalidations; those that succeed are forgotten. */
+  async replay(orgId: number): Promise<void> {
+    const pending = this.#pending.get(orgId);
+    if (pending === undefined) return;
+
+    const left: Invalidation[] = [];
+    for (const invalidation of pending) {
+      await this.#write(invalidation).catch(() => left.push(invalidation));
+    }
+    if (left.length === 0) this.#pending.delete(orgId);
+    else this.#pending.set(orgId, left);
+    this.log.info({ orgId, left: left.length }, "pending invalidations replayed");
+  }
+
+  async #write(invalidation: Invalidation): Promise<void> {
+    const { guard, entries } = invalidationKeys(invalidation);
+    await this.cache.invalidate(guard, entries);
+  }
+
+  #remember(invalidation: Invalidation): void {
+    const pending = this.#pending.get(invalidation.orgId) ?? [];
+    pending.push(invalidation);
+    this.#pending.set(invalidation.orgId, pending);
+  }
+}
