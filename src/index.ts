@@ -8,13 +8,20 @@ export function registerHandlers(app: Probot, services: Services): void {
   app.log.debug({ store: services.store.kind }, "member-gate handlers registered");
 }
 
+/** The app over services that are already open (tests build their own). */
+export function memberGateWith(services: Services): ApplicationFunction {
+  return (app) => {
+    registerHandlers(app, services);
+  };
+}
+
 /**
  * The member-gate Probot app: opens the cache store (start-up fails with a clear message if it
  * cannot) and registers the handlers.
  */
 export function memberGate(settings: Settings): ApplicationFunction {
-  return async (app) => {
+  return async (app, options) => {
     const services = await openServices(settings, app.log);
-    registerHandlers(app, services);
+    await memberGateWith(services)(app, options);
   };
 }

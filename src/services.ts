@@ -6,6 +6,7 @@ import { openStore } from "./cache/open-store.js";
 import type { Settings } from "./config/settings.js";
 import { MembershipLookup } from "./github/membership-lookup.js";
 import { RateLimitBrake } from "./github/rate-limit-brake.js";
+import { GateMetrics } from "./metrics/gate-metrics.js";
 import { MembershipGate } from "./membership/membership-gate.js";
 import { Revocations } from "./membership/revocations.js";
 import { TeamDirectory } from "./membership/team-directory.js";
@@ -14,6 +15,7 @@ import { TeamDirectory } from "./membership/team-directory.js";
 export interface Services {
   readonly settings: Settings;
   readonly store: GateStore;
+  readonly metrics: GateMetrics;
   readonly cache: MembershipCache;
   readonly gate: MembershipGate;
   readonly revocations: Revocations;
@@ -24,7 +26,12 @@ export interface Services {
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
-export function buildServices(settings: Settings, store: GateStore, log: Logger): Services {
+export function buildServices(
+  settings: Settings,
+  store: GateStore,
+  log: Logger,
+  metrics: GateMetrics = new GateMetrics(),
+): Services {
   const ttls = {
     memberTtlMs: settings.memberTtlSeconds * 1000,
     nonMemberTtlMs: settings.nonMemberTtlSeconds * 1000,
@@ -34,6 +41,7 @@ export function buildServices(settings: Settings, store: GateStore, log: Logger)
   const teams = new TeamDirectory(store, lookup, ttls.memberTtlMs, log.child({ name: "teams" }));
   const revocations = new Revocations(cache, log.child({ name: "revocations" }));
   const gate = new MembershipGate({
+    metrics,
     cache,
     lookup,
     teams,
@@ -46,7 +54,7 @@ export function buildServices(settings: Settings, store: GateStore, log: Logger)
     clearInterval(purge);
     await store.close();
   };
-  return { settings, store, cache, gate, revocations, teams, close };
+  return { settings, store, metrics, cache, gate, revocations, teams, close };
 }
 
 /** Opens the store named by the settings and builds the services around it. */

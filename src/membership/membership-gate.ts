@@ -19,8 +19,10 @@ import {
   type MembershipScope,
 } from "../cache/membership-cache.js";
 import type { GitHubClient, MembershipLookup } from "../github/membership-lookup.js";
+import type { GateMetrics } from "../metrics/gate-metrics.js";
 
 export interface GateParts {
+  readonly metrics: GateMetrics;
   readonly cache: MembershipCache;
   readonly lookup: MembershipLookup;
   readonly teams: TeamDirectory;
@@ -43,6 +45,7 @@ const ATTEMPTS = 2;
  */
 export class MembershipGate {
   readonly #flights = new SingleFlight<FlightResult>();
+  readonly #metrics: GateMetrics;
   readonly #cache: MembershipCache;
   readonly #lookup: MembershipLookup;
   readonly #teams: TeamDirectory;
@@ -50,6 +53,7 @@ export class MembershipGate {
   readonly #log: Logger;
 
   constructor(parts: GateParts) {
+    this.#metrics = parts.metrics;
     this.#cache = parts.cache;
     this.#lookup = parts.lookup;
     this.#teams = parts.teams;
@@ -60,7 +64,9 @@ export class MembershipGate {
   /** Is the actor an active member of the org? */
   orgMembership(github: GitHubClient, org: OrgRef, actor: ActorRef): Promise<MembershipAnswer> {
     const scope = orgScope(org, actor);
-    return this.#answer(scope, () => this.#lookup.orgMembership(github, org, actor));
+    return this.#answer(scope, () =>
+      this.#timed("org", () => this.#lookup.orgMembership(github, org, actor)),
+    );
   }
 
   /** Is the actor an active member of the org's team `teamSlug`? */
@@ -77,7 +83,8 @@ export class MembershipGate {
     }
 
     const scope = { ...orgScope(org, actor), teamId: team.id };
-    return this.#answer(scope, () => this.#lookup.teamMembership(github, org, teamSlug, actor));
+    const ask = () => this.#lookup.teamMembership(github, org, teamSlug, actor);
+    return this.#answer(scope, () => this.#timed("team", ask));
   }
 
   async #answer(scope: MembershipScope, ask: () => Promise<Membership>): Promise<MembershipAnswer> {
@@ -88,6 +95,9 @@ export class MembershipGate {
       return { membership, source: "cache" };
     }
     const cached = this.#usable(scope, snapshot);
+    this.#metrics.cacheReads.inc({
+      result: snapshot === undefined ? "error" : cached ? "hit" : "miss",
+    });
     if (cached) return { membership: cached, source: "cache" };
 
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
@@ -133,6 +143,21 @@ export class MembershipGate {
 
     await this.#cache.write(scope, membership, after);
     return { membership, stale: false };
+  }
+
+  async #timed(kind: "org" | "team", ask: () => Promise<Membership>): Promise<Membership> {
+    const stop = this.#metrics.lookupSeconds.startTimer({ kind });
+    const membership = await ask();
+    stop();
+    this.#metrics.githubLookups.inc({ kind, outcome: membership.outcome });
+    if (membership.outcome === "undecided") {
+      this.#metrics.undecidedLookups.inc({ reason: membership.reason });
+      this.#log.warn(
+        { kind, reason: membership.reason, status: membership.status },
+        "lookup undecided",
+      );
+    }
+    return membership;
   }
 
   async #generations(scope: MembershipScope): Promise<string[] | undefined> {

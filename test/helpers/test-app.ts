@@ -1,0 +1,43 @@
+import { generateKeyPairSync } from "node:crypto";
+
+import nock from "nock";
+import { Probot } from "probot";
+
+import { createGateOctokit } from "../../src/github/gate-octokit.js";
+import { memberGateWith } from "../../src/index.js";
+import type { Services } from "../../src/services.js";
+import { GITHUB } from "./github-client.js";
+import { silentLog } from "./silent-log.js";
+
+/** Generated for the test run: no private key is ever committed. */
+export const TEST_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs1", format: "pem" })
+  .toString();
+
+export const TEST_APP_ID = 123;
+export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
+
+/** A Probot instance configured like production (same Octokit), with the app loaded over `services`. */
+export async function testProbot(services: Services): Promise<Probot> {
+  const probot = new Probot({
+    appId: TEST_APP_ID,
+    privateKey: TEST_PRIVATE_KEY,
+    secret: TEST_WEBHOOK_SECRET,
+    log: silentLog,
+    Octokit: createGateOctokit(services.settings.lookupDeadlineMs),
+  });
+  await probot.load(memberGateWith(services), { cwd: process.cwd(), addHandler: () => undefined });
+  return probot;
+}
+
+/** The installation token exchange that precedes every installation API call. */
+export function nockInstallationToken(installationId: number): nock.Scope {
+  return nock(GITHUB)
+    .post(`/app/installations/${installationId}/access_tokens`)
+    .reply(201, {
+      token: `ghs_test_${installationId}`,
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      permissions: { members: "read", issues: "write", pull_requests: "read", contents: "write" },
+      repository_selection: "all",
+    });
+}
