@@ -8,6 +8,9 @@ import { KEY_PREFIX, redactUrl, type GateStore } from "./gate-store.js";
 import { withDeadline } from "./store-errors.js";
 
 const TABLE = "keyv";
+/** Bytes the write-ahead log is truncated to after a checkpoint, so it cannot grow for ever. */
+const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+const PURGE_BATCH = 2000;
 
 /** The SQLite file behind a `sqlite://PATH` URL, its folder created if missing. */
 export function sqlitePath(url: string): string {
@@ -38,6 +41,7 @@ export class SqliteStore implements GateStore {
     await store.#run("open", async () => {
       await store.#adapter.query("PRAGMA journal_mode=WAL");
       await store.#adapter.query("PRAGMA synchronous=NORMAL");
+      await store.#adapter.query(`PRAGMA journal_size_limit=${WAL_SIZE_LIMIT}`);
     });
     return store;
   }
@@ -76,14 +80,29 @@ export class SqliteStore implements GateStore {
     });
   }
 
-  purgeExpired(): Promise<number> {
-    return this.#run("purge", async () => {
-      const rows: unknown[] = await this.#adapter.query(
-        `DELETE FROM ${TABLE} WHERE json_extract(value, '$.expires') < ? RETURNING key`,
-        Date.now(),
-      );
-      return rows.length;
-    });
+  /**
+   * Deletes expired rows in batches (each within the store deadline); their pages are reused, so
+   * the file stops growing.
+   */
+  async purgeExpired(): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const batch = await this.#run("purge", () => this.#purgeBatch(Date.now()));
+      removed += batch;
+      if (batch < PURGE_BATCH) break;
+    }
+    await this.#run("checkpoint", () => this.#adapter.query("PRAGMA wal_checkpoint(TRUNCATE)"));
+    return removed;
+  }
+
+  async #purgeBatch(now: number): Promise<number> {
+    const rows: unknown[] = await this.#adapter.query(
+      `DELETE FROM ${TABLE} WHERE key IN (
+         SELECT key FROM ${TABLE} WHERE json_extract(value, '$.expires') < ? LIMIT ${PURGE_BATCH}
+       ) RETURNING key`,
+      now,
+    );
+    return rows.length;
   }
 
   countByKind(): Promise<Record<string, number>> {
