@@ -7,8 +7,7 @@ import { isGet, sendJson } from "./respond.js";
 const PROBE_KEY = `${KEY_PREFIX}readyz`;
 
 export type Readiness =
-  | { readonly status: "ok" }
-  | { readonly status: "unavailable"; readonly reason: string };
+  { readonly status: "ok" } | { readonly status: "unavailable"; readonly reason: string };
 
 /**
  * Whether the cache store answers a read. The store bounds the read by its own deadline
