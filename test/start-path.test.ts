@@ -112,11 +112,46 @@ describe("start-up with invalid configuration", () => {
     expect(exit.output).toContain('MEMBER_TTL="one hour" is invalid');
   });
 
+  it("stops with exit code 1 instead of opening the setup page when the key is unusable", async () => {
+    const exit = await runAppUntilExit(stub, { PRIVATE_KEY: "not a key" });
+
+    expect(exit.code).toBe(1);
+    expect(exit.output).toContain('PRIVATE_KEY="(hidden)" is invalid');
+    expect(exit.output).not.toContain("setup mode");
+  });
+
   it("stops with exit code 1 and says what to check when CACHE_URL cannot be used", async () => {
     const exit = await runAppUntilExit(stub, { CACHE_URL: "sqlite:///dev/null/cache.sqlite" });
 
     expect(exit.code).toBe(1);
     expect(exit.output).toContain("The cache store sqlite:///dev/null/cache.sqlite cannot be used");
     expect(exit.output).toContain("Check CACHE_URL");
+  });
+});
+
+describe("the first start, without APP_ID or a key", () => {
+  let stub: GitHubStub;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    stub = await GitHubStub.start();
+    const firstStart = { APP_ID: "", PRIVATE_KEY: "", NO_SMEE_SETUP: "true" };
+    app = await startApp(stub, firstStart, ["app.yml", "package.json"]);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await stub?.close();
+  });
+
+  it("opens Probot's setup page, which registers the app from app.yml", async () => {
+    const response = await fetch(`${app.url}/probot`);
+    const page = (await response.text()).replaceAll("&quot;", '"');
+
+    expect(response.status).toBe(200);
+    expect(page).toContain('"name":"member-gate"');
+    expect(page).toContain('"public":false');
+    expect(page).toContain('"members":"read"');
+    expect(page).toContain('"default_events":["issue_comment","organization","membership"');
   });
 });

@@ -54,7 +54,13 @@ async function resolveUser(installation: OrgInstallation | undefined, user: stri
 }
 
 function describe(invalidation: Invalidation, org: string, user: string | undefined): string {
-  const orgName = `org ${org} (id ${invalidation.orgId})`;
+  const orgName = `org ${named(org, invalidation.orgId)}`;
   if (invalidation.kind !== "org_member") return `purged: every cached membership in ${orgName}.`;
-  return `purged: the cached memberships of ${user} (id ${invalidation.userId}) in ${orgName}.`;
+  const userName = `user ${named(user ?? "", invalidation.userId)}`;
+  return `purged: the cached memberships of ${userName} in ${orgName}.`;
+}
+
+/** `acme (id 1001)` for a login, `id 1001` for a number. */
+function named(given: string, id: number): string {
+  return NUMERIC.test(given) ? `id ${id}` : `${given} (id ${id})`;
 }

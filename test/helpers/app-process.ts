@@ -1,8 +1,16 @@
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { TEST_APP_ID, TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "./test-app.js";
 import type { GitHubStub } from "./github-stub.js";
-import { freePort, spawnBuilt, tempFolder, type Exit, type NodeChild } from "./child-process.js";
+import {
+  freePort,
+  ROOT,
+  spawnBuilt,
+  tempFolder,
+  type Exit,
+  type NodeChild,
+} from "./child-process.js";
 
 const STARTED = /Listening on http/;
 const START_TIMEOUT_MS = 15_000;
@@ -33,12 +41,15 @@ export interface RunningApp {
 /**
  * Starts `node dist/main.js` in a fresh working folder with `appEnv` plus `overrides`, and waits
  * for Probot's "Listening" line. Rejects with the output if it exits or stays silent instead.
+ * `files` are copied from the repository into the working folder first (e.g. `app.yml`).
  */
 export async function startApp(
   stub: GitHubStub,
   overrides: Record<string, string> = {},
+  files: readonly string[] = [],
 ): Promise<RunningApp> {
   const folder = tempFolder();
+  for (const file of files) copyFileSync(join(ROOT, file), join(folder.path, file));
   const port = await freePort();
   const env = { ...appEnv(stub, folder.path), PORT: String(port), ...overrides };
   const child = spawnBuilt("main.js", [], { cwd: folder.path, env });
