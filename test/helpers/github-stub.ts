@@ -82,12 +82,22 @@ export class GitHubStub {
       if (found) return found;
       if (Date.now() >= deadline)
         throw new Error(`the stub saw no such request in ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const wake = () => resolve();
-        this.#waiters.add(wake);
-        setTimeout(() => this.#waiters.delete(wake) && resolve(), deadline - Date.now());
-      });
+      await this.#nextRequest(deadline - Date.now());
     }
+  }
+
+  /** Resolves when the next request arrives, or after `ms`. */
+  #nextRequest(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, ms);
+      const waiters = this.#waiters;
+      function wake() {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve();
+      }
+      waiters.add(wake);
+    });
   }
 
   async close(): Promise<void> {
@@ -105,8 +115,7 @@ export class GitHubStub {
       body: Buffer.concat(chunks).toString("utf8"),
     };
     this.requests.push(recorded);
-    for (const wake of this.#waiters) wake();
-    this.#waiters.clear();
+    for (const wake of [...this.#waiters]) wake();
 
     const reply = this.#reply(recorded);
     const headers = { "content-type": "application/json", ...reply.headers };
