@@ -7,5 +7,7 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // The start-path and CLI tests run dist/: build it first when it is older than src/.
+  globalSetup: "<rootDir>/test/build-dist.js",
   testTimeout: 20000,
 };

@@ -1,6 +1,8 @@
 import type { ApplicationFunction, Probot } from "probot";
 
 import type { Settings } from "./config/settings.js";
+import { healthEndpoints } from "./http/health.js";
+import { metricsEndpoint } from "./http/metrics-endpoint.js";
 import { openServices, type Services } from "./services.js";
 
 /** Registers every webhook handler on the Probot app. */
@@ -8,10 +10,15 @@ export function registerHandlers(app: Probot, services: Services): void {
   app.log.debug({ store: services.store.kind }, "member-gate handlers registered");
 }
 
-/** The app over services that are already open (tests build their own). */
+/**
+ * The app over services that are already open (tests build their own): the webhook handlers, and
+ * `/healthz`, `/readyz` and `/metrics` beside the webhook path.
+ */
 export function memberGateWith(services: Services): ApplicationFunction {
-  return (app) => {
+  return (app, { addHandler }) => {
     registerHandlers(app, services);
+    addHandler(healthEndpoints(services.store));
+    addHandler(metricsEndpoint(services.metrics));
   };
 }
 

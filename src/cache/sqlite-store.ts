@@ -12,9 +12,14 @@ const TABLE = "keyv";
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 const PURGE_BATCH = 2000;
 
+/** The SQLite file named by a `sqlite://PATH` URL (`:memory:` for none). */
+export function sqliteFile(url: string): string {
+  return url.replace(/^sqlite:\/\//, "");
+}
+
 /** The SQLite file behind a `sqlite://PATH` URL, its folder created if missing. */
 export function sqlitePath(url: string): string {
-  const path = url.replace(/^sqlite:\/\//, "");
+  const path = sqliteFile(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   return path;
 }
