@@ -2,9 +2,11 @@ import type { ApplicationFunction, Probot } from "probot";
 
 import type { Settings } from "./config/settings.js";
 import { openServices, type Services } from "./services.js";
+import { registerCommandHandlers } from "./webhooks/issue-comment.js";
 
 /** Registers every webhook handler on the Probot app. */
 export function registerHandlers(app: Probot, services: Services): void {
+  registerCommandHandlers(app, services);
   app.log.debug({ store: services.store.kind }, "member-gate handlers registered");
 }
 
