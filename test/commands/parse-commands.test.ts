@@ -79,8 +79,9 @@ describe("parseCommands", () => {
   });
 
   it("marks arguments that hold control or bidirectional-override characters", () => {
-    const [bell, bidi, tab] = parseCommands("/deploy a\u0007b\n/deploy \u202Eprod\n/deploy a\tb")
-      .commands;
+    const [bell, bidi, tab] = parseCommands(
+      "/deploy a\u0007b\n/deploy \u202Eprod\n/deploy a\tb",
+    ).commands;
 
     expect(bell?.problem).toBe("control_characters");
     expect(bidi?.problem).toBe("control_characters");
