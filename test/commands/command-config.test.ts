@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { parse } from "yaml";
 
 import { validateConfig } from "../../src/commands/command-config.js";
@@ -45,6 +48,12 @@ reply_on_denied: false
         ],
       },
     });
+  });
+
+  it("accepts the example file shipped in examples/", () => {
+    const example = readFileSync(join(process.cwd(), "examples", "member-gate.yml"), "utf8");
+
+    expect(validateConfig(parse(example))).toMatchObject({ outcome: "valid" });
   });
 
   it("replies on denial by default", () => {
