@@ -5,8 +5,18 @@ import nock from "nock";
 import type { Probot } from "probot";
 
 import type { ActorRef } from "../../src/membership/types.js";
-import { ORG, orgMembershipBody } from "./gate-fixture.js";
+import type { Services } from "../../src/services.js";
+import { FaultyStore } from "./faulty-store.js";
+import {
+  ALICE,
+  ORG,
+  openSqlite,
+  orgMembershipBody,
+  servicesOver,
+  tempSqliteUrl,
+} from "./gate-fixture.js";
 import { GITHUB } from "./github-client.js";
+import { testProbot } from "./test-app.js";
 
 export const REPO = "acme/widgets";
 export const PR_NUMBER = 42;
@@ -68,6 +78,17 @@ export function nockOrgMembership(
   const interceptor = nock(GITHUB).get(`/orgs/${ORG.login}/memberships/${actor.login}`);
   if (state === 404) return interceptor.reply(404, { message: "Not Found" });
   return interceptor.reply(200, orgMembershipBody(state, actor, role));
+}
+
+/** The team `release-managers` (id 77) and the actor's membership of it. */
+export function nockTeam(actor: ActorRef, state: "active" | 404): nock.Scope {
+  const scope = nock(GITHUB)
+    .get("/orgs/acme/teams/release-managers")
+    .reply(200, { id: 77, slug: "release-managers" });
+  const membership = scope.get(`/orgs/acme/teams/release-managers/memberships/${actor.login}`);
+  return state === 404
+    ? membership.reply(404, { message: "Not Found" })
+    : membership.reply(200, { state, role: "member" });
 }
 
 export function nockPullRequest(repo = REPO): nock.Scope {
@@ -138,4 +159,43 @@ export function forbid(method: "get" | "post", path: string): { readonly calls: 
       return [500, { message: `${method.toUpperCase()} ${path} must not be called` }];
     });
   return { calls: () => calls };
+}
+
+/** An admitted member's command: membership, pull request, dispatch, then the rocket. */
+export function expectAdmitted(log: WriteLog, actor: ActorRef = ALICE): void {
+  nockOrgMembership(actor, "active");
+  nockPullRequest();
+  log.expect(DISPATCHES, 204);
+  log.expect(REACTIONS);
+}
+
+export interface CommentApp {
+  readonly store: FaultyStore;
+  readonly services: Services;
+  readonly probot: Probot;
+  readonly log: WriteLog;
+}
+
+/**
+ * A fresh app for each test: a SQLite store (wrapped so that a test can make it fail), the
+ * services over it, a Probot like production's, and an empty write log.
+ */
+export function useCommentApp(): CommentApp {
+  const current = {} as { -readonly [K in keyof CommentApp]: CommentApp[K] };
+  let sqlite: ReturnType<typeof tempSqliteUrl>;
+
+  beforeEach(async () => {
+    sqlite = tempSqliteUrl();
+    current.store = new FaultyStore(await openSqlite(sqlite.url));
+    current.services = servicesOver(current.store);
+    current.probot = await testProbot(current.services);
+    current.log = new WriteLog();
+  });
+
+  afterEach(async () => {
+    await current.services.close();
+    sqlite.remove();
+  });
+
+  return current;
 }

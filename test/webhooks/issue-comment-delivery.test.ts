@@ -1,8 +1,5 @@
 import nock from "nock";
-import type { Probot } from "probot";
 
-import { FaultyStore } from "../helpers/faulty-store.js";
-import type { Services } from "../../src/services.js";
 import {
   COMMENT_ID,
   DEPLOY_CONFIG,
@@ -11,6 +8,7 @@ import {
   REPLIES,
   WriteLog,
   commentPayload,
+  expectAdmitted,
   failOnUnmatchedRequests,
   forbid,
   nockConfig,
@@ -19,16 +17,10 @@ import {
   PR_NUMBER,
   receiveComment,
   receivePush,
+  useCommentApp,
 } from "../helpers/comment-fixture.js";
-import {
-  ALICE,
-  BOB,
-  ORG,
-  openSqlite,
-  servicesOver,
-  tempSqliteUrl,
-} from "../helpers/gate-fixture.js";
-import { guardNetwork } from "../helpers/github-client.js";
+import { ALICE, BOB, ORG, servicesOver } from "../helpers/gate-fixture.js";
+import { GITHUB, guardNetwork } from "../helpers/github-client.js";
 import { nockInstallationToken, testProbot } from "../helpers/test-app.js";
 
 const EDITS_CONFIG = "commands:\n  - name: deploy\n    allow_edits: true\n";
@@ -37,34 +29,10 @@ describe("issue_comment: which comments and deliveries run", () => {
   guardNetwork();
   failOnUnmatchedRequests();
 
-  let sqlite: ReturnType<typeof tempSqliteUrl>;
-  let store: FaultyStore;
-  let services: Services;
-  let probot: Probot;
-  let log: WriteLog;
-
-  beforeEach(async () => {
-    sqlite = tempSqliteUrl();
-    store = new FaultyStore(await openSqlite(sqlite.url));
-    services = servicesOver(store);
-    probot = await testProbot(services);
-    log = new WriteLog();
-  });
-
-  afterEach(async () => {
-    await services.close();
-    sqlite.remove();
-  });
-
-  function expectDispatchAndRocket(actor = ALICE): void {
-    nockOrgMembership(actor, "active");
-    nockPullRequest();
-    log.expect(DISPATCHES, 204);
-    log.expect(REACTIONS);
-  }
+  const app = useCommentApp();
 
   const dispatchedActor = () =>
-    (log.bodyOf(DISPATCHES) as { client_payload: { actor: unknown } }).client_payload.actor;
+    (app.log.bodyOf(DISPATCHES) as { client_payload: { actor: unknown } }).client_payload.actor;
 
   it.each([
     ["a fenced block", "```\n/deploy staging\n```"],
@@ -72,7 +40,7 @@ describe("issue_comment: which comments and deliveries run", () => {
     ["a quote", "> /deploy staging\nI would rather wait."],
     ["the middle of a sentence", "We could /deploy staging later."],
   ])("ignores a command in %s without any call to GitHub", async (_where, body) => {
-    await receiveComment(probot, commentPayload(body));
+    await receiveComment(app.probot, commentPayload(body));
   });
 
   it("ignores a bot's comment without any call to GitHub", async () => {
@@ -80,21 +48,21 @@ describe("issue_comment: which comments and deliveries run", () => {
     payload.comment.user = { login: "member-gate[bot]", id: 9001, type: "Bot" };
     payload.sender = payload.comment.user;
 
-    await receiveComment(probot, payload);
+    await receiveComment(app.probot, payload);
   });
 
   it("ignores a command that is not configured", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
 
-    await receiveComment(probot, commentPayload("/cc @bob\n/shrug"));
+    await receiveComment(app.probot, commentPayload("/cc @bob\n/shrug"));
   });
 
   it("does nothing in a repository without a configuration file", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(undefined);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
   });
 
   it("ignores a plain issue unless the command opts in with on: [issue]", async () => {
@@ -103,7 +71,7 @@ describe("issue_comment: which comments and deliveries run", () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
 
-    await receiveComment(probot, payload);
+    await receiveComment(app.probot, payload);
   });
 
   it("runs an opted-in command on a plain issue without reading a pull request", async () => {
@@ -112,28 +80,28 @@ describe("issue_comment: which comments and deliveries run", () => {
     nockInstallationToken(ORG.installationId);
     nockConfig("commands:\n  - name: deploy\n    on: [pull_request, issue]\n");
     nockOrgMembership(ALICE, "active");
-    log.expect(DISPATCHES, 204);
-    log.expect(REACTIONS);
+    app.log.expect(DISPATCHES, 204);
+    app.log.expect(REACTIONS);
 
-    await receiveComment(probot, payload);
+    await receiveComment(app.probot, payload);
 
-    expect(log.bodyOf(DISPATCHES)).toMatchObject({ client_payload: { pull_request: null } });
+    expect(app.log.bodyOf(DISPATCHES)).toMatchObject({ client_payload: { pull_request: null } });
   });
 
   it("ignores an edited comment by default", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
 
-    await receiveComment(probot, commentPayload("/deploy staging", "edited"));
+    await receiveComment(app.probot, commentPayload("/deploy staging", "edited"));
   });
 
   it("honours an edit with allow_edits, on behalf of the editor (the sender)", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(EDITS_CONFIG);
     forbid("get", `/orgs/acme/memberships/${ALICE.login}`);
-    expectDispatchAndRocket(BOB);
+    expectAdmitted(app.log, BOB);
 
-    await receiveComment(probot, commentPayload("/deploy staging", "edited"));
+    await receiveComment(app.probot, commentPayload("/deploy staging", "edited"));
 
     expect(dispatchedActor()).toEqual({ login: "bob", id: 502 });
   });
@@ -144,19 +112,19 @@ describe("issue_comment: which comments and deliveries run", () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(EDITS_CONFIG);
 
-    await receiveComment(probot, payload);
+    await receiveComment(app.probot, payload);
   });
 
   it("answers an invalid configuration with one reply naming the file, key and problem", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig("commands:\n  - name: deploy\n    role: owner\n");
     forbid("get", "/orgs/acme/memberships/alice");
-    log.expect(REPLIES);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging\n/retest"));
+    await receiveComment(app.probot, commentPayload("/deploy staging\n/retest"));
 
-    expect(log.writes).toHaveLength(1);
-    expect((log.bodyOf(REPLIES) as { body: string }).body).toBe(
+    expect(app.log.writes).toHaveLength(1);
+    expect((app.log.bodyOf(REPLIES) as { body: string }).body).toBe(
       "member-gate's configuration is invalid, so no command ran.\n\n" +
         ".github/member-gate.yml in acme/widgets:\n" +
         '- commands[0].role: expected "admin"\n\n' +
@@ -164,63 +132,52 @@ describe("issue_comment: which comments and deliveries run", () => {
     );
   });
 
-  it("runs a redelivery once, also when two copies arrive at the same time", async () => {
+  it.each([
+    ["", false],
+    [", also when the store cannot record the claim", true],
+  ])("runs a delivery once when copies arrive together and again later%s", async (_, fault) => {
+    if (fault) app.store.failing.add("write");
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
-    expectDispatchAndRocket();
+    expectAdmitted(app.log);
     const payload = commentPayload("/deploy staging");
 
     await Promise.all([
-      receiveComment(probot, payload, "delivery-twin"),
-      receiveComment(probot, payload, "delivery-twin"),
+      receiveComment(app.probot, payload, "delivery-twin"),
+      receiveComment(app.probot, payload, "delivery-twin"),
     ]);
-    await receiveComment(probot, payload, "delivery-twin");
+    await receiveComment(app.probot, payload, "delivery-twin");
 
-    expect(log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
+    expect(app.log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
   });
 
   it("runs a delivery once from another process's point of view: the claim is in the store", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
-    expectDispatchAndRocket();
+    expectAdmitted(app.log);
     const payload = commentPayload("/deploy staging");
-    const replica = await testProbot(servicesOver(store));
+    const replica = await testProbot(servicesOver(app.store));
 
-    await receiveComment(probot, payload, "delivery-shared");
+    await receiveComment(app.probot, payload, "delivery-shared");
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
     await receiveComment(replica, payload, "delivery-shared");
 
-    expect(log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
-  });
-
-  it("still runs a delivery once when the store cannot record the claim", async () => {
-    store.failing.add("write");
-    nockInstallationToken(ORG.installationId);
-    nockConfig(DEPLOY_CONFIG);
-    expectDispatchAndRocket();
-    const payload = commentPayload("/deploy staging");
-
-    await Promise.all([
-      receiveComment(probot, payload, "delivery-unstored"),
-      receiveComment(probot, payload, "delivery-unstored"),
-    ]);
-
-    expect(log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
+    expect(app.log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
   });
 
   it("serves the configuration and the membership from the cache on the second comment", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
-    expectDispatchAndRocket();
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    expectAdmitted(app.log);
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
     nockPullRequest();
-    log.expect(DISPATCHES, 204);
-    log.expect(REACTIONS);
-    await receiveComment(probot, commentPayload("/deploy production"));
+    app.log.expect(DISPATCHES, 204);
+    app.log.expect(REACTIONS);
+    await receiveComment(app.probot, commentPayload("/deploy production"));
 
-    expect(log.writes.map((write) => write.path)).toEqual([
+    expect(app.log.writes.map((write) => write.path)).toEqual([
       DISPATCHES,
       REACTIONS,
       DISPATCHES,
@@ -231,18 +188,18 @@ describe("issue_comment: which comments and deliveries run", () => {
   it("reads the configuration again after a push to the default branch", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
-    await receiveComment(probot, commentPayload("/retest"));
+    await receiveComment(app.probot, commentPayload("/retest"));
 
-    await receivePush(probot, "refs/heads/feature");
-    await receiveComment(probot, commentPayload("/retest"));
-    await receivePush(probot, "refs/heads/main");
+    await receivePush(app.probot, "refs/heads/feature");
+    await receiveComment(app.probot, commentPayload("/retest"));
+    await receivePush(app.probot, "refs/heads/main");
     nockConfig("commands:\n  - name: retest\n    role: admin\n");
     nockOrgMembership(ALICE, "active");
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
-    await receiveComment(probot, commentPayload("/retest"));
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
+    await receiveComment(app.probot, commentPayload("/retest"));
 
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
   });
 
   it("admits only the account owner on a personal account, without a lookup", async () => {
@@ -260,10 +217,10 @@ describe("issue_comment: which comments and deliveries run", () => {
     own.expect(`/repos/alice/widgets/issues/comments/${COMMENT_ID}/reactions`);
     own.expect(`/repos/alice/widgets/issues/${PR_NUMBER}/comments`);
 
-    await receiveComment(probot, onAlicesRepo("/deploy staging"));
+    await receiveComment(app.probot, onAlicesRepo("/deploy staging"));
     const fromBob = onAlicesRepo("/deploy staging");
     fromBob.comment.user = { login: "bob", id: BOB.id, type: "User" };
-    await receiveComment(probot, fromBob);
+    await receiveComment(app.probot, fromBob);
 
     expect(own.writes).toHaveLength(4);
     expect(own.writes.map((write) => write.body)).toEqual([

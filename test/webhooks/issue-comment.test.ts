@@ -1,8 +1,5 @@
 import nock from "nock";
-import type { Probot } from "probot";
 
-import type { SqliteStore } from "../../src/cache/sqlite-store.js";
-import type { Services } from "../../src/services.js";
 import {
   COMMENT_ID,
   COMMENT_URL,
@@ -14,16 +11,19 @@ import {
   REPLIES,
   WriteLog,
   commentPayload,
+  expectAdmitted,
   failOnUnmatchedRequests,
   forbid,
   nockConfig,
   nockOrgMembership,
   nockPullRequest,
+  nockTeam,
   receiveComment,
+  useCommentApp,
 } from "../helpers/comment-fixture.js";
-import { ALICE, ORG, openSqlite, servicesOver, tempSqliteUrl } from "../helpers/gate-fixture.js";
+import { ALICE, ORG } from "../helpers/gate-fixture.js";
 import { GITHUB, guardNetwork } from "../helpers/github-client.js";
-import { nockInstallationToken, testProbot } from "../helpers/test-app.js";
+import { nockInstallationToken } from "../helpers/test-app.js";
 
 const TEAM_CONFIG = "commands:\n  - name: deploy\n    teams: [release-managers]\n";
 const ADMIN_CONFIG = "commands:\n  - name: deploy\n    role: admin\n";
@@ -32,42 +32,23 @@ describe("issue_comment: deciding a command", () => {
   guardNetwork();
   failOnUnmatchedRequests();
 
-  let sqlite: ReturnType<typeof tempSqliteUrl>;
-  let store: SqliteStore;
-  let services: Services;
-  let probot: Probot;
-  let log: WriteLog;
+  const app = useCommentApp();
 
-  beforeEach(async () => {
-    sqlite = tempSqliteUrl();
-    store = await openSqlite(sqlite.url);
-    services = servicesOver(store);
-    probot = await testProbot(services);
-    log = new WriteLog();
-    nockInstallationToken(ORG.installationId);
-  });
-
-  afterEach(async () => {
-    await services.close();
-    sqlite.remove();
-  });
+  beforeEach(() => nockInstallationToken(ORG.installationId));
 
   async function replyText(): Promise<string> {
-    const body = log.bodyOf(REPLIES) as { body: string } | undefined;
+    const body = app.log.bodyOf(REPLIES) as { body: string } | undefined;
     return body?.body ?? "";
   }
 
   it("dispatches a member's command with the whole payload, then reacts rocket", async () => {
     nockConfig(DEPLOY_CONFIG);
-    nockOrgMembership(ALICE, "active");
-    nockPullRequest();
-    log.expect(DISPATCHES, 204);
-    log.expect(REACTIONS);
+    expectAdmitted(app.log);
 
-    await receiveComment(probot, commentPayload("LGTM\n/deploy Staging --force"));
+    await receiveComment(app.probot, commentPayload("LGTM\n/deploy Staging --force"));
 
-    expect(log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
-    expect(log.bodyOf(DISPATCHES)).toEqual({
+    expect(app.log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
+    expect(app.log.bodyOf(DISPATCHES)).toEqual({
       event_type: "deploy-command",
       client_payload: {
         command: "deploy",
@@ -85,8 +66,8 @@ describe("issue_comment: deciding a command", () => {
         comment: { id: COMMENT_ID, html_url: COMMENT_URL },
       },
     });
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
-    const decisions = await services.metrics.decisions.get();
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
+    const decisions = await app.services.metrics.decisions.get();
     expect(decisions.values).toEqual([
       { labels: { decision: "allowed", reason: "none" }, value: 1 },
     ]);
@@ -97,14 +78,14 @@ describe("issue_comment: deciding a command", () => {
     nockOrgMembership(ALICE, 404);
     const dispatch = forbid("post", DISPATCHES);
     const pullRequest = forbid("get", `/repos/acme/widgets/pulls/${PR_NUMBER}`);
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
     expect(dispatch.calls()).toBe(0);
     expect(pullRequest.calls()).toBe(0);
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
     expect(await replyText()).toBe(
       "@alice\n- `/deploy`: did not run: you are not a member of acme.",
     );
@@ -114,26 +95,23 @@ describe("issue_comment: deciding a command", () => {
     nockConfig(DEPLOY_CONFIG);
     nock(GITHUB).get("/orgs/acme/memberships/alice").reply(503, { message: "unavailable" });
     const dispatch = forbid("post", DISPATCHES);
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
     expect(dispatch.calls()).toBe(0);
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
     const reply = await replyText();
     expect(reply).toContain("could not be checked right now, so nothing ran");
     expect(reply).toContain("Comment again to retry.");
     expect(reply).not.toContain("not a member");
     nock.cleanAll();
 
-    nockOrgMembership(ALICE, "active");
-    nockPullRequest();
     const again = new WriteLog();
-    again.expect(DISPATCHES, 204);
-    again.expect(REACTIONS);
+    expectAdmitted(again);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
     expect(again.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
   });
@@ -141,62 +119,49 @@ describe("issue_comment: deciding a command", () => {
   it("refuses a team command to a member outside the team", async () => {
     nockConfig(TEAM_CONFIG);
     nockOrgMembership(ALICE, "active");
-    nock(GITHUB)
-      .get("/orgs/acme/teams/release-managers")
-      .reply(200, { id: 77, slug: "release-managers" });
-    nock(GITHUB)
-      .get("/orgs/acme/teams/release-managers/memberships/alice")
-      .reply(404, { message: "Not Found" });
+    nockTeam(ALICE, 404);
     const dispatch = forbid("post", DISPATCHES);
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
     expect(dispatch.calls()).toBe(0);
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
     expect(await replyText()).toContain("you are not in the team acme/release-managers.");
   });
 
   it("admits a team command to a member of the team", async () => {
     nockConfig(TEAM_CONFIG);
-    nockOrgMembership(ALICE, "active");
-    nock(GITHUB)
-      .get("/orgs/acme/teams/release-managers")
-      .reply(200, { id: 77, slug: "release-managers" });
-    nock(GITHUB)
-      .get("/orgs/acme/teams/release-managers/memberships/alice")
-      .reply(200, { state: "active", role: "member" });
-    nockPullRequest();
-    log.expect(DISPATCHES, 204);
-    log.expect(REACTIONS);
+    nockTeam(ALICE, "active");
+    expectAdmitted(app.log);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
   });
 
   it("refuses while the org invitation is pending, and says so", async () => {
     nockConfig(DEPLOY_CONFIG);
     nockOrgMembership(ALICE, "pending");
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
     expect(await replyText()).toContain("your invitation to acme has not been accepted yet");
   });
 
   it("refuses an admin-only command to a plain member", async () => {
     nockConfig(ADMIN_CONFIG);
     nockOrgMembership(ALICE, "active", "member");
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
     expect(await replyText()).toContain("only owners of acme may run it.");
   });
 
@@ -204,11 +169,11 @@ describe("issue_comment: deciding a command", () => {
     nockConfig(`${DEPLOY_CONFIG}reply_on_denied: false\n`);
     nockOrgMembership(ALICE, 404);
     const reply = forbid("post", REPLIES);
-    log.expect(REACTIONS);
+    app.log.expect(REACTIONS);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
     expect(reply.calls()).toBe(0);
   });
 
@@ -217,12 +182,12 @@ describe("issue_comment: deciding a command", () => {
     nockOrgMembership(ALICE, "active");
     nockPullRequest();
     nock(GITHUB).post(DISPATCHES).reply(422, { message: "Validation Failed" });
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging"));
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-    expect(log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
     expect(await replyText()).toContain(
       "GitHub did not accept the workflow dispatch, so nothing ran",
     );
@@ -230,16 +195,13 @@ describe("issue_comment: deciding a command", () => {
 
   it("decides several commands on their own and answers each on its own line", async () => {
     nockConfig("commands:\n  - name: deploy\n  - name: release\n    role: admin\n");
-    nockOrgMembership(ALICE, "active");
-    nockPullRequest();
-    log.expect(DISPATCHES, 204);
-    log.expect(REACTIONS);
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    expectAdmitted(app.log);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging\n/release v2"));
+    await receiveComment(app.probot, commentPayload("/deploy staging\n/release v2"));
 
-    const reactions = log.writes.filter((write) => write.path === REACTIONS);
+    const reactions = app.log.writes.filter((write) => write.path === REACTIONS);
     expect(reactions.map((write) => write.body)).toEqual(
       expect.arrayContaining([{ content: "rocket" }, { content: "-1" }]),
     );
@@ -252,10 +214,10 @@ describe("issue_comment: deciding a command", () => {
 
   it("refuses arguments with control characters without a lookup", async () => {
     nockConfig(DEPLOY_CONFIG);
-    log.expect(REACTIONS);
-    log.expect(REPLIES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
 
-    await receiveComment(probot, commentPayload("/deploy staging\u001b[2J"));
+    await receiveComment(app.probot, commentPayload("/deploy staging\u001b[2J"));
 
     expect(await replyText()).toContain("its arguments contain control characters");
   });
