@@ -1,4 +1,5 @@
 import nock from "nock";
+import { pino } from "pino";
 
 import {
   COMMENT_ID,
@@ -23,7 +24,7 @@ import {
 } from "../helpers/comment-fixture.js";
 import { ALICE, ORG } from "../helpers/gate-fixture.js";
 import { GITHUB, guardNetwork } from "../helpers/github-client.js";
-import { nockInstallationToken } from "../helpers/test-app.js";
+import { nockInstallationToken, testProbot } from "../helpers/test-app.js";
 
 const TEAM_CONFIG = "commands:\n  - name: deploy\n    teams: [release-managers]\n";
 const ADMIN_CONFIG = "commands:\n  - name: deploy\n    role: admin\n";
@@ -220,5 +221,38 @@ describe("issue_comment: deciding a command", () => {
     await receiveComment(app.probot, commentPayload("/deploy staging\u001b[2J"));
 
     expect(await replyText()).toContain("its arguments contain control characters");
+  });
+
+  it("logs each decision once at info with its fields, and never the comment's body at info", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const capture = pino(
+      { level: "debug" },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    const probot = await testProbot(app.services, capture);
+    nockConfig(DEPLOY_CONFIG);
+    nockOrgMembership(ALICE, 404);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
+
+    await receiveComment(probot, commentPayload("/deploy secret-environment"), "delivery-logged");
+
+    const decisions = lines.filter((line) => line.msg === "command denied");
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({
+      level: 30,
+      delivery: "delivery-logged",
+      org: "acme",
+      repo: "acme/widgets",
+      pr: PR_NUMBER,
+      actor: "alice",
+      actorId: 501,
+      command: "deploy",
+      decision: "denied",
+      reason: "not_member",
+      source: "github",
+    });
+    const atInfo = lines.filter((line) => Number(line.level) >= 30);
+    expect(JSON.stringify(atInfo)).not.toContain("secret-environment");
   });
 });
