@@ -115,25 +115,33 @@ async function dispatchAllowed(
   decided: readonly Decided[],
 ): Promise<CommandOutcome[]> {
   const isAllowed = (one: Decided) => one.verdict.decision.outcome === "allowed";
-  const pullRequest = decided.some(isAllowed) ? await headOf(run, event) : undefined;
+  const head: Head = decided.some(isAllowed) ? await headOf(run, event) : { outcome: "none" };
 
   return Promise.all(
     decided.map(async (one) => {
       const outcome = { command: one.command, config: one.config, decision: one.verdict.decision };
       if (!isAllowed(one)) return { ...outcome, dispatch: undefined };
-      return { ...outcome, dispatch: await dispatchOne(run, event, one, pullRequest) };
+      return { ...outcome, dispatch: await dispatchOne(run, event, one, head) };
     }),
   );
 }
 
-type Head = PullRequestRef | undefined | { readonly failed: string };
+/** The pull request behind the comment: not needed (a plain issue), read, or unreadable. */
+type Head =
+  | { readonly outcome: "none" }
+  | { readonly outcome: "read"; readonly pullRequest: PullRequestRef }
+  | { readonly outcome: "failed"; readonly detail: string };
 
 async function headOf(run: CommandRun, event: CommentEvent): Promise<Head> {
-  if (event.place !== "pull_request") return undefined;
+  if (event.place !== "pull_request") return { outcome: "none" };
   try {
-    return await readPullRequest(run.github, event.repo, event.issueNumber);
+    const pullRequest = await readPullRequest(run.github, event.repo, event.issueNumber);
+    return { outcome: "read", pullRequest };
   } catch (error) {
-    return { failed: classifyFailure(error).detail };
+    return {
+      outcome: "failed",
+      detail: `pull request unreadable: ${classifyFailure(error).detail}`,
+    };
   }
 }
 
@@ -143,27 +151,21 @@ async function dispatchOne(
   one: Decided,
   head: Head,
 ): Promise<DispatchResult> {
-  const result =
-    head !== undefined && "failed" in head
-      ? { outcome: "failed" as const, detail: `pull request unreadable: ${head.failed}` }
+  const result: DispatchResult =
+    head.outcome === "failed"
+      ? head
       : await dispatchCommand(run.github, {
           repo: event.repo,
           eventType: one.config.eventType,
           command: one.command,
           actor: event.actor,
           issueNumber: event.issueNumber,
-          pullRequest: head,
+          pullRequest: head.outcome === "read" ? head.pullRequest : undefined,
           comment: { id: event.comment.id, htmlUrl: event.comment.htmlUrl },
         });
-  const level = result.outcome === "dispatched" ? "debug" : "warn";
-  run.log[level](
-    {
-      delivery: event.delivery,
-      command: one.command.name,
-      eventType: one.config.eventType,
-      ...result,
-    },
-    "command dispatch",
-  );
+
+  const fields = { delivery: event.delivery, command: one.command.name, ...result };
+  if (result.outcome === "dispatched") run.log.debug(fields, "command dispatched");
+  else run.log.warn(fields, "command not dispatched");
   return result;
 }

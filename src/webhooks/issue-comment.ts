@@ -105,7 +105,7 @@ async function reportConfig(
   handling: CommentHandling,
 ): Promise<void> {
   context.log.warn(
-    { delivery: event.delivery, repo: event.repo.repo, ...loaded },
+    { delivery: event.delivery, repo: `${event.repo.owner}/${event.repo.repo}`, ...loaded },
     "config not usable",
   );
   if (event.action !== "created" || event.place !== "pull_request") return;

@@ -194,6 +194,21 @@ describe("issue_comment: deciding a command", () => {
     );
   });
 
+  it("does not dispatch when the pull request cannot be read, and says nothing ran", async () => {
+    nockConfig(DEPLOY_CONFIG);
+    nockOrgMembership(ALICE, "active");
+    nock(GITHUB).get(`/repos/acme/widgets/pulls/${PR_NUMBER}`).reply(502, "Bad Gateway");
+    const dispatch = forbid("post", DISPATCHES);
+    app.log.expect(REACTIONS);
+    app.log.expect(REPLIES);
+
+    await receiveComment(app.probot, commentPayload("/deploy staging"));
+
+    expect(dispatch.calls()).toBe(0);
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
+    expect(await replyText()).toContain("so nothing ran. Comment again to retry.");
+  });
+
   it("decides several commands on their own and answers each on its own line", async () => {
     nockConfig("commands:\n  - name: deploy\n  - name: release\n    role: admin\n");
     expectAdmitted(app.log);
