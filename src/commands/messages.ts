@@ -1,3 +1,4 @@
+import { CONFIG_PATH } from "./command-config.js";
 import type { DeniedReason } from "./decision.js";
 
 /** What the wording of a reply needs to know about the command and the repository's owner. */
@@ -11,10 +12,11 @@ export interface Wording {
 }
 
 const RETRY = "Comment again to retry.";
+const ACCEPT_INVITATION = "Accept it, then comment again.";
 
 export const CONFIG_UNREADABLE =
-  "member-gate could not read its configuration (`.github/member-gate.yml`) right now, so no " +
-  `command ran. ${RETRY}`;
+  `member-gate could not read its configuration (\`${CONFIG_PATH}\`) right now, so no command ` +
+  `ran. ${RETRY}`;
 
 export function mention(login: string): string {
   return `@${login}`;
@@ -25,11 +27,13 @@ export function startedLine(command: string, eventType: string): string {
 }
 
 export function undecidedLine(command: string): string {
-  return `\`/${command}\`: your membership could not be checked right now, so nothing ran. ${RETRY}`;
+  const what = "your membership could not be checked right now, so nothing ran";
+  return `\`/${command}\`: ${what}. ${RETRY}`;
 }
 
 export function dispatchFailedLine(command: string): string {
-  return `\`/${command}\`: allowed, but GitHub did not accept the workflow dispatch, so nothing ran. ${RETRY}`;
+  const what = "allowed, but GitHub did not accept the workflow dispatch, so nothing ran";
+  return `\`/${command}\`: ${what}. ${RETRY}`;
 }
 
 export function droppedLine(dropped: number, limit: number): string {
@@ -50,16 +54,20 @@ function deniedBecause(reason: DeniedReason, { owner, teams }: Wording): string 
     case "not_in_team":
       return `you are not in the team ${teamNames}.`;
     case "pending_invitation":
-      return `your invitation to ${owner} has not been accepted yet. Accept it, then comment again.`;
+      return `your invitation to ${owner} has not been accepted yet. ${ACCEPT_INVITATION}`;
     case "admins_only":
       return `only owners of ${owner} may run it.`;
     case "not_account_owner":
       return `only ${owner}, who owns this repository, may run it.`;
     case "team_not_found":
-      return `the team ${teamNames} named in \`.github/member-gate.yml\` does not exist; ask an owner of ${owner} to fix the configuration.`;
+      return `the team ${teamNames} named in \`${CONFIG_PATH}\` does not exist; ${askOwner(owner)}`;
     case "invalid_arguments":
       return "its arguments contain control characters. Remove them and comment again.";
   }
+}
+
+function askOwner(owner: string): string {
+  return `ask an owner of ${owner} to fix the configuration.`;
 }
 
 /** The one reply to a comment whose commands could not be decided for an invalid config. */

@@ -123,6 +123,12 @@ export class WriteLog {
   bodyOf(path: string): unknown {
     return this.writes.find((write) => write.path === path)?.body;
   }
+
+  /** The text of the reply posted on the pull request, or "" when none was. */
+  replyText(): string {
+    const reply = this.bodyOf(REPLIES) as { body?: string } | undefined;
+    return reply?.body ?? "";
+  }
 }
 
 export const DISPATCHES = `/repos/${REPO}/dispatches`;

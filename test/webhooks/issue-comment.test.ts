@@ -1,5 +1,4 @@
 import nock from "nock";
-import { pino } from "pino";
 
 import {
   COMMENT_ID,
@@ -24,10 +23,11 @@ import {
 } from "../helpers/comment-fixture.js";
 import { ALICE, ORG } from "../helpers/gate-fixture.js";
 import { GITHUB, guardNetwork } from "../helpers/github-client.js";
-import { nockInstallationToken, testProbot } from "../helpers/test-app.js";
+import { nockInstallationToken } from "../helpers/test-app.js";
 
 const TEAM_CONFIG = "commands:\n  - name: deploy\n    teams: [release-managers]\n";
 const ADMIN_CONFIG = "commands:\n  - name: deploy\n    role: admin\n";
+const PULL = `/repos/acme/widgets/pulls/${PR_NUMBER}`;
 
 describe("issue_comment: deciding a command", () => {
   guardNetwork();
@@ -36,11 +36,6 @@ describe("issue_comment: deciding a command", () => {
   const app = useCommentApp();
 
   beforeEach(() => nockInstallationToken(ORG.installationId));
-
-  async function replyText(): Promise<string> {
-    const body = app.log.bodyOf(REPLIES) as { body: string } | undefined;
-    return body?.body ?? "";
-  }
 
   it("dispatches a member's command with the whole payload, then reacts rocket", async () => {
     nockConfig(DEPLOY_CONFIG);
@@ -78,7 +73,7 @@ describe("issue_comment: deciding a command", () => {
     nockConfig(DEPLOY_CONFIG);
     nockOrgMembership(ALICE, 404);
     const dispatch = forbid("post", DISPATCHES);
-    const pullRequest = forbid("get", `/repos/acme/widgets/pulls/${PR_NUMBER}`);
+    const pullRequest = forbid("get", PULL);
     app.log.expect(REACTIONS);
     app.log.expect(REPLIES);
 
@@ -87,7 +82,7 @@ describe("issue_comment: deciding a command", () => {
     expect(dispatch.calls()).toBe(0);
     expect(pullRequest.calls()).toBe(0);
     expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
-    expect(await replyText()).toBe(
+    expect(app.log.replyText()).toBe(
       "@alice\n- `/deploy`: did not run: you are not a member of acme.",
     );
   });
@@ -103,7 +98,7 @@ describe("issue_comment: deciding a command", () => {
 
     expect(dispatch.calls()).toBe(0);
     expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
-    const reply = await replyText();
+    const reply = app.log.replyText();
     expect(reply).toContain("could not be checked right now, so nothing ran");
     expect(reply).toContain("Comment again to retry.");
     expect(reply).not.toContain("not a member");
@@ -117,68 +112,55 @@ describe("issue_comment: deciding a command", () => {
     expect(again.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
   });
 
-  it("refuses a team command to a member outside the team", async () => {
-    nockConfig(TEAM_CONFIG);
-    nockOrgMembership(ALICE, "active");
-    nockTeam(ALICE, 404);
-    const dispatch = forbid("post", DISPATCHES);
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
+  const refusals: Array<[string, string, () => void, string, string]> = [
+    [
+      "a member outside the command's team",
+      TEAM_CONFIG,
+      () => nockOrgMembership(ALICE, "active") && nockTeam(ALICE, 404),
+      "-1",
+      "did not run: you are not in the team acme/release-managers.",
+    ],
+    [
+      "a pending invitation",
+      DEPLOY_CONFIG,
+      () => nockOrgMembership(ALICE, "pending"),
+      "-1",
+      "did not run: your invitation to acme has not been accepted yet. Accept it, then comment again.",
+    ],
+    [
+      "a plain member, on an admin-only command",
+      ADMIN_CONFIG,
+      () => nockOrgMembership(ALICE, "active", "member"),
+      "-1",
+      "did not run: only owners of acme may run it.",
+    ],
+    [
+      "a pull request that cannot be read",
+      DEPLOY_CONFIG,
+      () => nockOrgMembership(ALICE, "active").get(PULL).reply(502, "Bad Gateway"),
+      "confused",
+      "allowed, but GitHub did not accept the workflow dispatch, so nothing ran. Comment again to retry.",
+    ],
+  ];
 
-    await receiveComment(app.probot, commentPayload("/deploy staging"));
+  it.each(refusals)(
+    "does not dispatch for %s: reacts and says why",
+    async (_case, config, answers, reaction, reason) => {
+      nockConfig(config);
+      answers();
+      const dispatch = forbid("post", DISPATCHES);
+      app.log.expect(REACTIONS);
+      app.log.expect(REPLIES);
 
-    expect(dispatch.calls()).toBe(0);
-    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
-    expect(await replyText()).toContain("you are not in the team acme/release-managers.");
-  });
+      await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-  it("admits a team command to a member of the team", async () => {
-    nockConfig(TEAM_CONFIG);
-    nockTeam(ALICE, "active");
-    expectAdmitted(app.log);
+      expect(dispatch.calls()).toBe(0);
+      expect(app.log.bodyOf(REACTIONS)).toEqual({ content: reaction });
+      expect(app.log.replyText()).toBe(`@alice\n- \`/deploy\`: ${reason}`);
+    },
+  );
 
-    await receiveComment(app.probot, commentPayload("/deploy staging"));
-
-    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
-  });
-
-  it("refuses while the org invitation is pending, and says so", async () => {
-    nockConfig(DEPLOY_CONFIG);
-    nockOrgMembership(ALICE, "pending");
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
-
-    await receiveComment(app.probot, commentPayload("/deploy staging"));
-
-    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
-    expect(await replyText()).toContain("your invitation to acme has not been accepted yet");
-  });
-
-  it("refuses an admin-only command to a plain member", async () => {
-    nockConfig(ADMIN_CONFIG);
-    nockOrgMembership(ALICE, "active", "member");
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
-
-    await receiveComment(app.probot, commentPayload("/deploy staging"));
-
-    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
-    expect(await replyText()).toContain("only owners of acme may run it.");
-  });
-
-  it("sets only the reaction on denial when reply_on_denied is false", async () => {
-    nockConfig(`${DEPLOY_CONFIG}reply_on_denied: false\n`);
-    nockOrgMembership(ALICE, 404);
-    const reply = forbid("post", REPLIES);
-    app.log.expect(REACTIONS);
-
-    await receiveComment(app.probot, commentPayload("/deploy staging"));
-
-    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "-1" });
-    expect(reply.calls()).toBe(0);
-  });
-
-  it("reacts confused and says nothing ran when the dispatch fails", async () => {
+  it("reacts confused and says nothing ran when GitHub refuses the dispatch", async () => {
     nockConfig(DEPLOY_CONFIG);
     nockOrgMembership(ALICE, "active");
     nockPullRequest();
@@ -189,85 +171,16 @@ describe("issue_comment: deciding a command", () => {
     await receiveComment(app.probot, commentPayload("/deploy staging"));
 
     expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
-    expect(await replyText()).toContain(
-      "GitHub did not accept the workflow dispatch, so nothing ran",
-    );
+    expect(app.log.replyText()).toContain("did not accept the workflow dispatch, so nothing ran");
   });
 
-  it("does not dispatch when the pull request cannot be read, and says nothing ran", async () => {
-    nockConfig(DEPLOY_CONFIG);
-    nockOrgMembership(ALICE, "active");
-    nock(GITHUB).get(`/repos/acme/widgets/pulls/${PR_NUMBER}`).reply(502, "Bad Gateway");
-    const dispatch = forbid("post", DISPATCHES);
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
+  it("admits a team command to a member of the team", async () => {
+    nockConfig(TEAM_CONFIG);
+    nockTeam(ALICE, "active");
+    expectAdmitted(app.log);
 
     await receiveComment(app.probot, commentPayload("/deploy staging"));
 
-    expect(dispatch.calls()).toBe(0);
-    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "confused" });
-    expect(await replyText()).toContain("so nothing ran. Comment again to retry.");
-  });
-
-  it("decides several commands on their own and answers each on its own line", async () => {
-    nockConfig("commands:\n  - name: deploy\n  - name: release\n    role: admin\n");
-    expectAdmitted(app.log);
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
-
-    await receiveComment(app.probot, commentPayload("/deploy staging\n/release v2"));
-
-    const reactions = app.log.writes.filter((write) => write.path === REACTIONS);
-    expect(reactions.map((write) => write.body)).toEqual(
-      expect.arrayContaining([{ content: "rocket" }, { content: "-1" }]),
-    );
-    expect((await replyText()).split("\n")).toEqual([
-      "@alice",
-      "- `/deploy`: started (the `deploy-command` workflow was asked to run).",
-      "- `/release`: did not run: only owners of acme may run it.",
-    ]);
-  });
-
-  it("refuses arguments with control characters without a lookup", async () => {
-    nockConfig(DEPLOY_CONFIG);
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
-
-    await receiveComment(app.probot, commentPayload("/deploy staging\u001b[2J"));
-
-    expect(await replyText()).toContain("its arguments contain control characters");
-  });
-
-  it("logs each decision once at info with its fields, and never the comment's body at info", async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const capture = pino(
-      { level: "debug" },
-      { write: (line: string) => lines.push(JSON.parse(line)) },
-    );
-    const probot = await testProbot(app.services, capture);
-    nockConfig(DEPLOY_CONFIG);
-    nockOrgMembership(ALICE, 404);
-    app.log.expect(REACTIONS);
-    app.log.expect(REPLIES);
-
-    await receiveComment(probot, commentPayload("/deploy secret-environment"), "delivery-logged");
-
-    const decisions = lines.filter((line) => line.msg === "command denied");
-    expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({
-      level: 30,
-      delivery: "delivery-logged",
-      org: "acme",
-      repo: "acme/widgets",
-      pr: PR_NUMBER,
-      actor: "alice",
-      actorId: 501,
-      command: "deploy",
-      decision: "denied",
-      reason: "not_member",
-      source: "github",
-    });
-    const atInfo = lines.filter((line) => Number(line.level) >= 30);
-    expect(JSON.stringify(atInfo)).not.toContain("secret-environment");
+    expect(app.log.bodyOf(REACTIONS)).toEqual({ content: "rocket" });
   });
 });
