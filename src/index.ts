@@ -4,9 +4,11 @@ import type { Settings } from "./config/settings.js";
 import { healthEndpoints } from "./http/health.js";
 import { metricsEndpoint } from "./http/metrics-endpoint.js";
 import { openServices, type Services } from "./services.js";
+import { registerCommandHandlers } from "./webhooks/issue-comment.js";
 
 /** Registers every webhook handler on the Probot app. */
 export function registerHandlers(app: Probot, services: Services): void {
+  registerCommandHandlers(app, services);
   app.log.debug({ store: services.store.kind }, "member-gate handlers registered");
 }
 

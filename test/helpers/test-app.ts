@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 
 import nock from "nock";
-import { Probot } from "probot";
+import { Probot, type Logger } from "probot";
 
 import { createGateOctokit } from "../../src/github/gate-octokit.js";
 import { memberGateWith } from "../../src/index.js";
@@ -18,12 +18,12 @@ export const TEST_APP_ID = 123;
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
 
 /** A Probot instance configured like production (same Octokit), with the app loaded over `services`. */
-export async function testProbot(services: Services): Promise<Probot> {
+export async function testProbot(services: Services, log: Logger = silentLog): Promise<Probot> {
   const probot = new Probot({
     appId: TEST_APP_ID,
     privateKey: TEST_PRIVATE_KEY,
     secret: TEST_WEBHOOK_SECRET,
-    log: silentLog,
+    log,
     Octokit: createGateOctokit(services.settings.lookupDeadlineMs),
   });
   await probot.load(memberGateWith(services), { cwd: process.cwd(), addHandler: () => undefined });
