@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 /** The benchmark's world: installation i belongs to org i with one repository and some members. */
 export interface World {
@@ -46,8 +46,4 @@ export function commentDelivery(i: number, j: number): { id: string; body: strin
     sender: user,
   };
   return { id: randomUUID(), body: JSON.stringify(payload) };
-}
-
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }

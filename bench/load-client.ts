@@ -6,7 +6,8 @@
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 
-import { commentDelivery, signature } from "./deliveries.js";
+import { signature } from "../test/helpers/signature.js";
+import { commentDelivery } from "./deliveries.js";
 import { summarize } from "./stats.js";
 
 interface LoadOptions {
@@ -39,7 +40,7 @@ function send(sequence: number): Promise<number> {
           "content-length": Buffer.byteLength(delivery.body),
           "x-github-event": "issue_comment",
           "x-github-delivery": delivery.id,
-          "x-hub-signature-256": signature(options.secret, delivery.body),
+          "x-hub-signature-256": signature(delivery.body, options.secret),
         },
       },
       (res) => {

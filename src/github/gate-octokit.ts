@@ -1,3 +1,4 @@
+import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
@@ -14,6 +15,36 @@ export function fetchWithDeadline(deadlineMs: number, base?: Fetch): Fetch {
     const fetchImpl = base ?? globalThis.fetch;
     return fetchImpl(input, { ...init, signal, redirect: "manual" });
   };
+}
+
+interface PacingGroups {
+  readonly write: Bottleneck.Group;
+  readonly notifications: Bottleneck.Group;
+}
+
+let pacing: PacingGroups | undefined;
+
+/**
+ * The throttling plugin's own groups space every write 1 s apart and every comment 3 s apart; with
+ * a per-installation id that still makes one admitted command (dispatch, then reaction) take a
+ * second. Ours keep one write of an installation at a time, without a fixed gap: GitHub's limits
+ * are per installation token, and a secondary limit it answers holds that installation instead.
+ * Shared by every Octokit of the process (and across replicas when Probot's REDIS_URL is set).
+ */
+function pacingGroups(throttle: OctokitOptions["throttle"]): PacingGroups {
+  if (pacing) return pacing;
+  const { connection } = (throttle ?? {}) as { connection?: Bottleneck.IORedisConnection };
+  const common = {
+    maxConcurrent: 1,
+    minTime: 0,
+    timeout: 120_000,
+    ...(connection ? { connection } : {}),
+  };
+  pacing = {
+    write: new Bottleneck.Group({ id: "member-gate-write", ...common }),
+    notifications: new Bottleneck.Group({ id: "member-gate-notifications", ...common }),
+  };
+  return pacing;
 }
 
 function throttleId(options: OctokitOptions): string {
@@ -41,6 +72,7 @@ export function createGateOctokit(deadlineMs: number): typeof ProbotOctokit {
       ...options.throttle,
       enabled: true,
       id: throttleId(options),
+      ...pacingGroups(options.throttle),
       onRateLimit: () => false,
       onSecondaryRateLimit: () => false,
     },

@@ -42,11 +42,15 @@ export class GitHubStub {
   readonly #routes: Route[] = [];
   readonly #waiters = new Set<() => void>();
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly record: boolean,
+  ) {}
 
-  static async start(): Promise<GitHubStub> {
+  /** `record: false` keeps no request log (for the benchmark's long runs). */
+  static async start(options: { record?: boolean } = {}): Promise<GitHubStub> {
     const server = createServer();
-    const stub = new GitHubStub(server);
+    const stub = new GitHubStub(server, options.record ?? true);
     server.on("request", (request, response) => void stub.#answer(request, response));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return stub;
@@ -114,12 +118,12 @@ export class GitHubStub {
       headers: request.headers,
       body: Buffer.concat(chunks).toString("utf8"),
     };
-    this.requests.push(recorded);
+    if (this.record) this.requests.push(recorded);
     for (const wake of [...this.#waiters]) wake();
 
     const reply = this.#reply(recorded);
     const headers = { "content-type": "application/json", ...reply.headers };
-    const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    const body = serialize(reply.body);
     response.writeHead(reply.status, headers).end(body);
   }
 
@@ -167,4 +171,10 @@ export function serveInstallation(stub: GitHubStub, org: StubOrg): GitHubStub {
         repository_selection: "all",
       },
     });
+}
+
+/** A string body is sent as it is (e.g. a raw file); anything else as JSON. */
+function serialize(body: unknown): string {
+  if (body === undefined) return "";
+  return typeof body === "string" ? body : JSON.stringify(body);
 }

@@ -1,6 +1,7 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 
 import type { GitHubStub, StubRequest } from "./github-stub.js";
+import { signature } from "./signature.js";
 import { TEST_WEBHOOK_SECRET } from "./test-app.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -12,10 +13,7 @@ export interface Delivery {
   readonly secret?: string | null;
 }
 
-/** `sha256=` HMAC of the raw body, as GitHub sends it in `x-hub-signature-256`. */
-export function signature(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
+export { signature };
 
 /** Posts a webhook delivery to the app over HTTP, signed the way GitHub signs it. */
 export async function sendDelivery(appUrl: string, delivery: Delivery): Promise<Response> {
