@@ -53,11 +53,11 @@ describeWithRedis("RedisStore over a real redis-server", () => {
   });
 
   it("keeps claimed and written keys in one key space, without a namespace", async () => {
-    await store.claim("mg:test:shared", 60_000);
-    await store.set("mg:test:written", "w");
+    await store.claim("mg:space:claimed", 60_000);
+    await store.set("mg:space:written", "w");
 
-    expect(await store.getMany(["mg:test:shared"])).toEqual([true]);
-    expect(await store.countByKind()).toMatchObject({ test: 2 });
+    expect(await store.getMany(["mg:space:claimed"])).toEqual([true]);
+    expect(await store.countByKind()).toMatchObject({ space: 2 });
   });
 
   it("counts live keys by kind", async () => {
