@@ -46,7 +46,10 @@ export async function checkMissedDeliveries(options: RedeliveryOptions): Promise
     if (requested.every((entry) => entry.ok)) {
       await options.store.set(LAST_CHECK_KEY, startedAt - OVERLAP_MS);
     }
-    options.log.debug({ listed: attempts.length, requested: requested.length }, "deliveries checked");
+    options.log.debug(
+      { listed: attempts.length, requested: requested.length },
+      "deliveries checked",
+    );
     return { outcome: "checked", listed: attempts.length, requested: requested.map((r) => r.guid) };
   } catch (error) {
     options.log.warn({ err: error }, "missed deliveries not checked; trying again later");

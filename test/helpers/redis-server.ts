@@ -15,7 +15,9 @@ export function describeWithRedis(title: string, suite: () => void): void {
   if (process.env["CI"]) {
     throw new Error("redis-server is not installed; .ci/run installs it (apt-get redis-server).");
   }
-  console.warn(`\n*** SKIPPED "${title}": redis-server is not on PATH (apt-get install redis-server)`);
+  console.warn(
+    `\n*** SKIPPED "${title}": redis-server is not on PATH (apt-get install redis-server)`,
+  );
   describe.skip(title, suite);
 }
 
