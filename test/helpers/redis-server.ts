@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect, createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const STARTUP_DEADLINE_MS = 5000;
 
@@ -21,18 +24,27 @@ export function describeWithRedis(title: string, suite: () => void): void {
   describe.skip(title, suite);
 }
 
-/** A throwaway redis-server on a free loopback port, without persistence. */
+/**
+ * A throwaway redis-server on a free loopback port. Without persistence a restart empties it; a
+ * persistent one (append-only file in a temporary folder, fsync on every write) keeps its data.
+ */
 export class RedisServer {
   #process: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly folder: string | undefined,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  static async start(options: { persistent?: boolean } = {}): Promise<RedisServer> {
+    const folder = options.persistent
+      ? mkdtempSync(join(tmpdir(), "member-gate-redis-"))
+      : undefined;
+    const server = new RedisServer(await freePort(), folder);
     await server.start();
     return server;
   }
@@ -40,8 +52,12 @@ export class RedisServer {
   /** Starts the server (again) on its port, unless running; resolves once it answers PING. */
   async start(): Promise<void> {
     if (this.#process !== undefined) return;
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly"];
-    this.#process = spawn("redis-server", [...args, "no"], { stdio: "ignore" });
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", ""];
+    const persistence =
+      this.folder === undefined
+        ? ["--appendonly", "no"]
+        : ["--appendonly", "yes", "--appendfsync", "always", "--dir", this.folder];
+    this.#process = spawn("redis-server", [...args, ...persistence], { stdio: "ignore" });
     const deadline = Date.now() + STARTUP_DEADLINE_MS;
     while (!(await answersPing(this.port))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not answer on ${this.port}`);
@@ -57,6 +73,12 @@ export class RedisServer {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     await exited;
+  }
+
+  /** Stops the server and removes its data folder, if any. */
+  async remove(): Promise<void> {
+    await this.stop();
+    if (this.folder !== undefined) rmSync(this.folder, { recursive: true, force: true });
   }
 }
 

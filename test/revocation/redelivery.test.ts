@@ -1,10 +1,7 @@
 import nock from "nock";
 import type { Probot } from "probot";
 
-import {
-  missedDeliveries,
-  type DeliveryAttempt,
-} from "../../src/revocation/missed-deliveries.js";
+import { missedDeliveries, type DeliveryAttempt } from "../../src/revocation/missed-deliveries.js";
 import { checkMissedDeliveries, LAST_CHECK_KEY } from "../../src/revocation/redelivery.js";
 import type { RedeliveryOptions } from "../../src/revocation/redelivery.js";
 import type { Services } from "../../src/services.js";

@@ -29,6 +29,47 @@ async function untilAnswers(store: GateStore): Promise<void> {
   }
 }
 
+describeWithRedis("two replicas sharing one Redis that keeps its data", () => {
+  guardNetwork();
+
+  let redis: RedisServer;
+  let replicaA: Services;
+  let replicaB: Services;
+  let probotB: Probot;
+
+  beforeEach(async () => {
+    redis = await RedisServer.start({ persistent: true });
+    replicaA = servicesOver(await RedisStore.open(redis.url, 1000));
+    replicaB = servicesOver(await RedisStore.open(redis.url, 1000));
+    probotB = await testProbot(replicaB);
+    nockMember(aliceOrg);
+    await decide(replicaA, aliceOrg);
+  });
+
+  afterEach(async () => {
+    await replicaA.close();
+    await replicaB.close();
+    await redis.remove();
+  });
+
+  it("writes a removal B could not write once Redis is back, so A's old entry dies", async () => {
+    await redis.stop();
+    await expect(deliver(probotB, "organization.member_removed")).rejects.toThrow();
+    await redis.start();
+    await untilAnswers(replicaA.store);
+    await untilAnswers(replicaB.store);
+    expect(await decide(replicaA, aliceOrg)).toMatchObject({ source: "cache" }); // data kept
+
+    await replicaB.revocations.replayAll(); // what B's timer does every few seconds
+    notFound();
+
+    expect(await decide(replicaA, aliceOrg)).toMatchObject({
+      membership: { outcome: "not_member" },
+      source: "github",
+    });
+  });
+});
+
 describeWithRedis("two replicas sharing one Redis", () => {
   guardNetwork();
 
