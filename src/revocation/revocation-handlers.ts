@@ -1,7 +1,11 @@
 import type { Logger, Probot } from "probot";
 
-import { revocationPlan, REVOCATION_EVENTS, type RevocationEvent } from "./revocation-plan.js";
-import type { RevocationPlan } from "./revocation-plan.js";
+import {
+  revocationPlan,
+  REVOCATION_EVENTS,
+  type RevocationEvent,
+  type RevocationPlan,
+} from "./revocation-plan.js";
 import type { Invalidation } from "../membership/invalidation.js";
 import type { Services } from "../services.js";
 
@@ -19,9 +23,10 @@ export interface Delivery {
  * check asks for again.
  */
 export function registerRevocationHandlers(app: Probot, services: Services): void {
+  const log = app.log.child({ name: "revocation" });
   app.on([...REVOCATION_EVENTS], async (context) => {
     const event = `${context.name}.${context.payload.action}` as RevocationEvent;
-    await handleDelivery(services, { id: context.id, event, payload: context.payload }, app.log);
+    await handleDelivery(services, { id: context.id, event, payload: context.payload }, log);
   });
 }
 

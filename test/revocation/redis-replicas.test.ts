@@ -29,41 +29,53 @@ async function untilAnswers(store: GateStore): Promise<void> {
   }
 }
 
+interface Replicas {
+  readonly a: Services;
+  readonly b: Services;
+  /** Replica B's Probot, which receives the deliveries. */
+  readonly probotB: Probot;
+  close(): Promise<void>;
+}
+
+/** Two app instances over one Redis; alice's membership already looked up through A. */
+async function replicasOver(redis: RedisServer): Promise<Replicas> {
+  const a = servicesOver(await RedisStore.open(redis.url, 1000));
+  const b = servicesOver(await RedisStore.open(redis.url, 1000));
+  await testProbot(a);
+  const probotB = await testProbot(b);
+  nockMember(aliceOrg);
+  await decide(a, aliceOrg);
+  return { a, b, probotB, close: async () => void (await Promise.all([a.close(), b.close()])) };
+}
+
 describeWithRedis("two replicas sharing one Redis that keeps its data", () => {
   guardNetwork();
 
   let redis: RedisServer;
-  let replicaA: Services;
-  let replicaB: Services;
-  let probotB: Probot;
+  let replicas: Replicas;
 
   beforeEach(async () => {
     redis = await RedisServer.start({ persistent: true });
-    replicaA = servicesOver(await RedisStore.open(redis.url, 1000));
-    replicaB = servicesOver(await RedisStore.open(redis.url, 1000));
-    probotB = await testProbot(replicaB);
-    nockMember(aliceOrg);
-    await decide(replicaA, aliceOrg);
+    replicas = await replicasOver(redis);
   });
 
   afterEach(async () => {
-    await replicaA.close();
-    await replicaB.close();
+    await replicas.close();
     await redis.remove();
   });
 
   it("writes a removal B could not write once Redis is back, so A's old entry dies", async () => {
     await redis.stop();
-    await expect(deliver(probotB, "organization.member_removed")).rejects.toThrow();
+    await expect(deliver(replicas.probotB, "organization.member_removed")).rejects.toThrow();
     await redis.start();
-    await untilAnswers(replicaA.store);
-    await untilAnswers(replicaB.store);
-    expect(await decide(replicaA, aliceOrg)).toMatchObject({ source: "cache" }); // data kept
+    await untilAnswers(replicas.a.store);
+    await untilAnswers(replicas.b.store);
+    expect(await decide(replicas.a, aliceOrg)).toMatchObject({ source: "cache" }); // data kept
 
-    await replicaB.revocations.replayAll(); // what B's timer does every few seconds
+    await replicas.b.revocations.replayAll(); // what B's timer does every few seconds
     notFound();
 
-    expect(await decide(replicaA, aliceOrg)).toMatchObject({
+    expect(await decide(replicas.a, aliceOrg)).toMatchObject({
       membership: { outcome: "not_member" },
       source: "github",
     });
@@ -74,9 +86,7 @@ describeWithRedis("two replicas sharing one Redis", () => {
   guardNetwork();
 
   let redis: RedisServer;
-  let replicaA: Services;
-  let replicaB: Services;
-  let probotB: Probot;
+  let replicas: Replicas;
 
   beforeAll(async () => {
     redis = await RedisServer.start();
@@ -89,28 +99,22 @@ describeWithRedis("two replicas sharing one Redis", () => {
   beforeEach(async () => {
     await redis.stop(); // without persistence, a restart starts every test from an empty Redis
     await redis.start();
-    replicaA = servicesOver(await RedisStore.open(redis.url, 1000));
-    replicaB = servicesOver(await RedisStore.open(redis.url, 1000));
-    await testProbot(replicaA);
-    probotB = await testProbot(replicaB);
-    nockMember(aliceOrg);
-    await decide(replicaA, aliceOrg);
+    replicas = await replicasOver(redis);
   });
 
   afterEach(async () => {
-    await replicaA.close();
-    await replicaB.close();
+    await replicas.close();
   });
 
   it("shares answers: what A looked up, B reads from the cache", async () => {
-    expect(await decide(replicaB, aliceOrg)).toMatchObject({ source: "cache" });
+    expect(await decide(replicas.b, aliceOrg)).toMatchObject({ source: "cache" });
   });
 
   it("a member_removed received by B makes A ask GitHub again, and A denies", async () => {
-    await deliver(probotB, "organization.member_removed");
+    await deliver(replicas.probotB, "organization.member_removed");
     notFound();
 
-    expect(await decide(replicaA, aliceOrg)).toEqual({
+    expect(await decide(replicas.a, aliceOrg)).toEqual({
       membership: { outcome: "not_member", reason: "not_found" },
       source: "github",
     });
@@ -119,13 +123,13 @@ describeWithRedis("two replicas sharing one Redis", () => {
   it("a team membership.removed received by B drops A's team entry", async () => {
     nockTeam({ slug: "release", id: 77 });
     nockMember(aliceRelease);
-    await decide(replicaA, aliceRelease);
+    await decide(replicas.a, aliceRelease);
 
-    await deliver(probotB, "membership.removed");
+    await deliver(replicas.probotB, "membership.removed");
     nockMember(aliceRelease);
 
-    expect(await decide(replicaA, aliceRelease)).toMatchObject({ source: "github" });
-    expect(await decide(replicaA, aliceOrg)).toMatchObject({ source: "cache" });
+    expect(await decide(replicas.a, aliceRelease)).toMatchObject({ source: "github" });
+    expect(await decide(replicas.a, aliceOrg)).toMatchObject({ source: "cache" });
   });
 
   it("asks GitHub for every decision while Redis is down, and never hangs", async () => {
@@ -134,23 +138,23 @@ describeWithRedis("two replicas sharing one Redis", () => {
     nockMember(aliceOrg);
 
     const started = Date.now();
-    expect(await decide(replicaA, aliceOrg)).toMatchObject({
+    expect(await decide(replicas.a, aliceOrg)).toMatchObject({
       membership: { outcome: "member" },
       source: "github",
     });
-    expect(await decide(replicaA, aliceOrg)).toMatchObject({ source: "github" });
+    expect(await decide(replicas.a, aliceOrg)).toMatchObject({ source: "github" });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("lets no stale member survive: B refuses a removal it cannot write, A asks after restart", async () => {
     await redis.stop();
-    await expect(deliver(probotB, "organization.member_removed")).rejects.toThrow();
+    await expect(deliver(replicas.probotB, "organization.member_removed")).rejects.toThrow();
 
     await redis.start();
-    await untilAnswers(replicaA.store);
+    await untilAnswers(replicas.a.store);
     notFound();
 
-    expect(await decide(replicaA, aliceOrg)).toMatchObject({
+    expect(await decide(replicas.a, aliceOrg)).toMatchObject({
       membership: { outcome: "not_member" },
       source: "github",
     });
