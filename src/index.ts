@@ -3,12 +3,15 @@ import type { ApplicationFunction, Probot } from "probot";
 import type { Settings } from "./config/settings.js";
 import { healthEndpoints } from "./http/health.js";
 import { metricsEndpoint } from "./http/metrics-endpoint.js";
+import { redeliveryOptions, startRedeliveryChecks } from "./revocation/redelivery.js";
+import { registerRevocationHandlers } from "./revocation/revocation-handlers.js";
 import { openServices, type Services } from "./services.js";
 import { registerCommandHandlers } from "./webhooks/issue-comment.js";
 
 /** Registers every webhook handler on the Probot app. */
 export function registerHandlers(app: Probot, services: Services): void {
   registerCommandHandlers(app, services);
+  registerRevocationHandlers(app, services);
   app.log.debug({ store: services.store.kind }, "member-gate handlers registered");
 }
 
@@ -26,11 +29,12 @@ export function memberGateWith(services: Services): ApplicationFunction {
 
 /**
  * The member-gate Probot app: opens the cache store (start-up fails with a clear message if it
- * cannot) and registers the handlers.
+ * cannot), registers the handlers, and starts the periodic check for missed deliveries.
  */
 export function memberGate(settings: Settings): ApplicationFunction {
   return async (app, options) => {
     const services = await openServices(settings, app.log);
     await memberGateWith(services)(app, options);
+    startRedeliveryChecks(redeliveryOptions(app, services));
   };
 }

@@ -25,6 +25,8 @@ export interface Services {
 }
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+/** How soon a failed invalidation is written once the store is back, on every other replica too. */
+const REPLAY_INTERVAL_MS = 5 * 1000;
 
 export function buildServices(
   settings: Settings,
@@ -49,9 +51,11 @@ export function buildServices(
     log: log.child({ name: "gate" }),
   });
   const purge = setInterval(() => void purgeExpired(store, log), PURGE_INTERVAL_MS).unref();
+  const replay = setInterval(() => void revocations.replayAll(), REPLAY_INTERVAL_MS).unref();
 
   const close = async () => {
     clearInterval(purge);
+    clearInterval(replay);
     await store.close();
   };
   return { settings, store, metrics, cache, gate, revocations, teams, close };

@@ -36,6 +36,9 @@ export class RedisStore implements GateStore {
     });
     this.#adapter.on("error", () => undefined);
     this.#keyv = new Keyv({ store: this.#adapter, useKeyPrefix: false, throwOnErrors: true });
+    // Keyv hands its default namespace "keyv" to the adapter, which would then store "keyv::mg:…"
+    // while delete, claim and countByKind address "mg:…" directly. One key space for all.
+    this.#keyv.namespace = undefined;
     this.#keyv.on("error", () => undefined); // errors reach callers as StoreFault instead
   }
 

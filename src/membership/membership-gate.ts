@@ -34,6 +34,8 @@ interface FlightResult {
   readonly membership: Membership;
   /** An invalidation of the scope landed while GitHub was being asked. */
   readonly stale: boolean;
+  /** The generations a definite answer was checked against; absent if the store could not tell. */
+  readonly generations?: readonly string[];
 }
 
 const ATTEMPTS = 2;
@@ -101,8 +103,13 @@ export class MembershipGate {
     if (cached) return { membership: cached, source: "cache" };
 
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-      const result = await this.#flights.run(entryKey(scope), () => this.#lookUp(scope, ask));
-      if (!result.stale) return { membership: result.membership, source: "github" };
+      let led = false;
+      const result = await this.#flights.run(entryKey(scope), () => {
+        led = true;
+        return this.#lookUp(scope, ask);
+      });
+      const fresh = !result.stale && (led || coversJoiner(snapshot, result));
+      if (fresh) return { membership: result.membership, source: "github" };
       this.#log.info({ key: entryKey(scope), attempt }, "lookup overtaken by an invalidation");
     }
     const detail = "membership changed while it was being checked";
@@ -142,7 +149,7 @@ export class MembershipGate {
     if (after === undefined || !sameGenerations(before, after)) return { membership, stale: true };
 
     await this.#cache.write(scope, membership, after);
-    return { membership, stale: false };
+    return { membership, stale: false, generations: after };
   }
 
   async #timed(kind: "org" | "team", ask: () => Promise<Membership>): Promise<Membership> {
@@ -168,6 +175,19 @@ export class MembershipGate {
       return undefined;
     }
   }
+}
+
+/**
+ * A command that joined a flight started earlier may only take its answer if no invalidation
+ * landed between the flight's check and the command's own cache read: the generations it read
+ * must be those the answer was checked against. Otherwise it looks up again.
+ */
+function coversJoiner(snapshot: CacheSnapshot | undefined, result: FlightResult): boolean {
+  if (!isDefinite(result.membership)) return true;
+  if (snapshot === undefined || result.generations === undefined) {
+    return snapshot === undefined && result.generations === undefined;
+  }
+  return sameGenerations(snapshot.generations, result.generations);
 }
 
 function orgScope(org: OrgRef, actor: ActorRef): MembershipScope {

@@ -45,6 +45,11 @@ export class Revocations {
     this.log.info({ orgId, left: left.length }, "pending invalidations replayed");
   }
 
+  /** Retries the pending invalidations of every org; never throws. */
+  async replayAll(): Promise<void> {
+    for (const orgId of [...this.#pending.keys()]) await this.replay(orgId);
+  }
+
   async #write(invalidation: Invalidation): Promise<void> {
     const { guard, entries } = invalidationKeys(invalidation);
     await this.cache.invalidate(guard, entries);

@@ -12,7 +12,27 @@ import {
   tempSqliteUrl,
 } from "../helpers/gate-fixture.js";
 import { GITHUB, guardNetwork, testOctokit } from "../helpers/github-client.js";
+import { FaultyStore } from "../helpers/faulty-store.js";
 import { heldReply } from "../helpers/held-reply.js";
+
+/** Holds the next write of a membership entry until released, with the lookup already checked. */
+class HeldEntryWrite extends FaultyStore {
+  hold: ReturnType<typeof heldReply> | undefined;
+  reads = 0;
+
+  override async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    const hold = key.startsWith("mg:member:") ? this.hold : undefined;
+    this.hold = undefined;
+    if (hold !== undefined) await hold.reply();
+    return super.set(key, value, ttlMs);
+  }
+
+  override async getMany(keys: readonly string[]): Promise<unknown[]> {
+    const values = await super.getMany(keys);
+    this.reads += 1;
+    return values;
+  }
+}
 
 const aliceMembership = `/orgs/${ORG.login}/memberships/${ALICE.login}`;
 const removeAlice = { kind: "org_member", orgId: ORG.orgId, userId: ALICE.id } as const;
@@ -75,6 +95,26 @@ describe("an invalidation while a lookup is held", () => {
       reason: "revoked_during_lookup",
     });
     expect(await storedEntry()).toBeUndefined();
+  });
+
+  it("does not hand a flight checked before the removal to a command that starts after it", async () => {
+    const held = new HeldEntryWrite(store);
+    services = servicesOver(held);
+    const write = heldReply(0, undefined);
+    held.hold = write;
+    nock(GITHUB).get(aliceMembership).reply(200, orgMembershipBody("active"));
+    nock(GITHUB).get(aliceMembership).reply(404);
+
+    const before = ask();
+    await write.requested;
+    await services.revocations.apply(removeAlice);
+    const readsBefore = held.reads;
+    const after = ask();
+    while (held.reads === readsBefore) await new Promise((resolve) => setImmediate(resolve));
+    write.release();
+
+    expect((await before).membership.outcome).toBe("member");
+    expect(await after).toMatchObject({ membership: { outcome: "not_member" }, source: "github" });
   });
 
   it("drops a cached member so that the next command asks GitHub", async () => {
