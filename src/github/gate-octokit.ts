@@ -1,6 +1,8 @@
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 
+import { installationKey, serialWrites } from "./serial-writes.js";
+
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 type Fetch = typeof globalThis.fetch;
 
@@ -17,64 +19,60 @@ export function fetchWithDeadline(deadlineMs: number, base?: Fetch): Fetch {
   };
 }
 
-interface PacingGroups {
-  readonly write: Bottleneck.Group;
-  readonly notifications: Bottleneck.Group;
+interface ThrottleOptions {
+  readonly connection?: Bottleneck.IORedisConnection;
+  readonly [option: string]: unknown;
 }
 
-let pacing: PacingGroups | undefined;
+let clusteredPacing: Record<"write" | "notifications", Bottleneck.Group> | undefined;
 
 /**
- * The throttling plugin's own groups space every write 1 s apart and every comment 3 s apart; with
- * a per-installation id that still makes one admitted command (dispatch, then reaction) take a
- * second. Ours keep one write of an installation at a time, without a fixed gap: GitHub's limits
- * are per installation token, and a secondary limit it answers holds that installation instead.
- * Shared by every Octokit of the process (and across replicas when Probot's REDIS_URL is set).
+ * With Probot's `REDIS_URL`, the throttling plugin coordinates requests across replicas; its own
+ * groups would space writes 1 s and comments 3 s apart, so ours replace them (no fixed gap).
  */
-function pacingGroups(throttle: OctokitOptions["throttle"]): PacingGroups {
-  if (pacing) return pacing;
-  const { connection } = (throttle ?? {}) as { connection?: Bottleneck.IORedisConnection };
-  const common = {
-    maxConcurrent: 1,
-    minTime: 0,
-    timeout: 120_000,
-    ...(connection ? { connection } : {}),
-  };
-  pacing = {
+function clusteredThrottle(
+  throttle: ThrottleOptions,
+  connection: Bottleneck.IORedisConnection,
+  id: string,
+): object {
+  const common = { maxConcurrent: 1, minTime: 0, timeout: 120_000, connection };
+  clusteredPacing ??= {
     write: new Bottleneck.Group({ id: "member-gate-write", ...common }),
     notifications: new Bottleneck.Group({ id: "member-gate-notifications", ...common }),
   };
-  return pacing;
+  const fail = () => false;
+  return {
+    ...throttle,
+    enabled: true,
+    id,
+    ...clusteredPacing,
+    onRateLimit: fail,
+    onSecondaryRateLimit: fail,
+  };
 }
 
-function throttleId(options: OctokitOptions): string {
-  const auth = options.auth as { installationId?: unknown } | undefined;
-  const installationId = auth?.installationId;
-  return installationId === undefined ? "app" : `installation-${String(installationId)}`;
+/** Probot's throttling only when REDIS_URL asks for cluster-wide coordination. */
+function throttleFor(options: OctokitOptions): object {
+  const throttle = options.throttle as ThrottleOptions | undefined;
+  if (throttle?.connection === undefined) return { enabled: false };
+  return clusteredThrottle(throttle, throttle.connection, installationKey(options));
 }
 
 /**
  * The Octokit class the app runs with. Probot's defaults would wait up to an hour on a rate limit
  * and retry for 14 s; inside a webhook that only turns an undecided answer into a late one. Here a
- * rate limit fails at once (the caller treats it as undecided), nothing is retried, writes are paced
- * per installation rather than once per second for the whole process, and each request has a
- * deadline.
+ * rate limit fails at once (the caller treats it as undecided), nothing is retried, the writes of
+ * an installation go one at a time (instead of one per second for the whole process), and each
+ * request has a deadline.
  */
 export function createGateOctokit(deadlineMs: number): typeof ProbotOctokit {
-  return ProbotOctokit.defaults((options: OctokitOptions) => ({
+  return ProbotOctokit.plugin(serialWrites).defaults((options: OctokitOptions) => ({
     ...options,
     request: {
       ...options.request,
       fetch: fetchWithDeadline(deadlineMs, options.request?.fetch as Fetch | undefined),
     },
     retry: { enabled: false },
-    throttle: {
-      ...options.throttle,
-      enabled: true,
-      id: throttleId(options),
-      ...pacingGroups(options.throttle),
-      onRateLimit: () => false,
-      onSecondaryRateLimit: () => false,
-    },
+    throttle: throttleFor(options),
   }));
 }
