@@ -6,6 +6,8 @@ import type { Logger } from "probot";
 import { pino } from "pino";
 
 import type { GateStore } from "../src/cache/gate-store.js";
+import { authorize, type Owner } from "../src/commands/authorize.js";
+import type { CommandConfig } from "../src/commands/command-config.js";
 import type { GitHubClient } from "../src/github/membership-lookup.js";
 import type { OrgRef } from "../src/membership/types.js";
 import { buildServices, type Services } from "../src/services.js";
@@ -14,6 +16,15 @@ import { fmt, mib, summarize } from "./stats.js";
 
 const log: Logger = pino({ level: "silent" });
 const ORG: OrgRef = { installationId: 1, orgId: 1, login: "bench-org" };
+const OWNER: Owner = { kind: "org", org: ORG };
+const DEPLOY: CommandConfig = {
+  name: "deploy",
+  teams: [],
+  adminsOnly: false,
+  eventType: "deploy-command",
+  allowEdits: false,
+  on: ["pull_request"],
+};
 
 /** GitHub must not be asked: every decision here is served from a warm cache. */
 const unreachableGitHub = {
@@ -45,15 +56,15 @@ async function fill(services: Services, from: number, to: number): Promise<void>
   await Promise.all(batch);
 }
 
-/** Times `count` decisions for random cached users; milliseconds per decision. */
+/** Times `count` decisions (cache and policy) for random cached users; ms per decision. */
 async function timeDecisions(services: Services, users: number, count: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const actor = { id: 1 + Math.floor(Math.random() * users), login: "u" };
     const started = performance.now();
-    const answer = await services.gate.orgMembership(unreachableGitHub, ORG, actor);
+    const verdict = await authorize(services.gate, unreachableGitHub, OWNER, DEPLOY, actor);
     samples.push(performance.now() - started);
-    if (answer.source !== "cache") throw new Error(`decision ${i} missed the cache`);
+    if (verdict.source !== "cache") throw new Error(`decision ${i} missed the cache`);
   }
   return samples;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import type { GitHubStub } from "../test/helpers/github-stub.js";
 import { TEST_PRIVATE_KEY } from "../test/helpers/test-app.js";
+import { startGitHubWorld } from "./github-world.js";
 import { freePort, ROOT, runJson, startServer, stop } from "./processes.js";
 
 const SECRET = "bench-webhook-secret";
@@ -82,4 +83,21 @@ export async function measureFloor(stub: GitHubStub, plan: ThroughputPlan): Prom
   } finally {
     await stop(floor);
   }
+}
+
+/** Section 1: the app and the floor, alternating, each warmed up before it is timed. */
+export async function measureThroughput(plan: ThroughputPlan, repetitions: number) {
+  const stub = await startGitHubWorld();
+  const app: LoadResult[] = [];
+  const floor: LoadResult[] = [];
+  try {
+    for (let rep = 0; rep < repetitions; rep += 1) {
+      floor.push(await measureFloor(stub, plan));
+      app.push(await measureApp(stub, plan));
+    }
+  } finally {
+    await stub.close();
+  }
+  const ratios = app.map((result, i) => result.perSecond / (floor[i]?.perSecond ?? Number.NaN));
+  return { app, floor, ratios };
 }

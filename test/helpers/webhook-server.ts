@@ -1,9 +1,10 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import type { Probot } from "probot";
 
+import { signature } from "./signature.js";
 import { TEST_WEBHOOK_SECRET } from "./test-app.js";
 import { webhookFixture } from "./webhook-delivery.js";
 
@@ -19,7 +20,6 @@ export async function webhookServer(probot: Probot) {
   /** POSTs the fixture signed like GitHub does; resolves with the HTTP status of the answer. */
   const post = async (fixture: string): Promise<number> => {
     const body = JSON.stringify(webhookFixture(fixture));
-    const signature = createHmac("sha256", TEST_WEBHOOK_SECRET).update(body).digest("hex");
     const response = await fetch(`http://127.0.0.1:${port}${probot.webhookPath}`, {
       method: "POST",
       body,
@@ -27,7 +27,7 @@ export async function webhookServer(probot: Probot) {
         "content-type": "application/json",
         "x-github-event": fixture.split(".")[0] ?? fixture,
         "x-github-delivery": randomUUID(),
-        "x-hub-signature-256": `sha256=${signature}`,
+        "x-hub-signature-256": signature(body, TEST_WEBHOOK_SECRET),
       },
     });
     return response.status;
