@@ -1,24 +1,10 @@
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 
+import { nodeFetch } from "./node-fetch.js";
 import { installationKey, serialWrites } from "./serial-writes.js";
 
 type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
-type Fetch = typeof globalThis.fetch;
-
-/**
- * Wraps `fetch` so that every GitHub request ends within `deadlineMs` and no redirect is followed:
- * a webhook must be answered within 10 s, and a redirect is never a membership answer.
- */
-export function fetchWithDeadline(deadlineMs: number, base?: Fetch): Fetch {
-  return (input, init = {}) => {
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    const fetchImpl = base ?? globalThis.fetch;
-    return fetchImpl(input, { ...init, signal, redirect: "manual" });
-  };
-}
-
 interface ThrottleOptions {
   readonly connection?: Bottleneck.IORedisConnection;
   readonly [option: string]: unknown;
@@ -68,10 +54,7 @@ function throttleFor(options: OctokitOptions): object {
 export function createGateOctokit(deadlineMs: number): typeof ProbotOctokit {
   return ProbotOctokit.plugin(serialWrites).defaults((options: OctokitOptions) => ({
     ...options,
-    request: {
-      ...options.request,
-      fetch: fetchWithDeadline(deadlineMs, options.request?.fetch as Fetch | undefined),
-    },
+    request: { ...options.request, fetch: nodeFetch(deadlineMs) },
     retry: { enabled: false },
     throttle: throttleFor(options),
   }));

@@ -80,7 +80,7 @@ describe("MembershipGate.orgMembership", () => {
     ],
     [
       "a network error",
-      (i) => i.replyWithError({ code: "ECONNRESET", message: "socket hang up" }),
+      (i) => i.replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })),
       "network_error",
     ],
     [
