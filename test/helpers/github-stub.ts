@@ -14,6 +14,8 @@ export interface StubReply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Waits this long before answering (a slow GitHub). */
+  readonly delayMs?: number;
 }
 
 /** A fixed reply, or one computed from the request and the path's `:name` parameters. */
@@ -122,6 +124,8 @@ export class GitHubStub {
     for (const wake of [...this.#waiters]) wake();
 
     const reply = this.#reply(recorded);
+    if (reply.delayMs !== undefined) await new Promise((done) => setTimeout(done, reply.delayMs));
+    if (response.destroyed) return;
     const headers = { "content-type": "application/json", ...reply.headers };
     const body = serialize(reply.body);
     response.writeHead(reply.status, headers).end(body);
