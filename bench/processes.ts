@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -62,4 +63,16 @@ export function runJson<T>(script: string, options: unknown): Promise<T> {
       else resolve(JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as T);
     });
   });
+}
+
+const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // the command may hold spaces and parentheses: the fields start after the last ")"
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks / ticksPerSecond) * 1000;
 }

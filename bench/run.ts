@@ -43,14 +43,19 @@ async function throughput(): Promise<void> {
     medianAndSpread(results.map((r) => r.perSecond)),
     medianAndSpread(results.map((r) => r.p50)),
     medianAndSpread(results.map((r) => r.p99)),
+    medianAndSpread(results.map((r) => r.cpuMsPerCommand)),
     String(results.reduce((n, r) => n + r.failed, 0)),
   ];
   printTable(
     `1. Admitted commands on a warm cache: ${plan.requests} signed deliveries over ${plan.installations} installations, concurrency ${plan.concurrency}; median (min–max) of ${repetitions}`,
-    ["server", "commands/s", "p50 ms", "p99 ms", "non-2xx"],
+    ["server", "commands/s", "p50 ms", "p99 ms", "server CPU ms/command", "non-2xx"],
     [row("floor", floor), row("member-gate (npm start)", app)],
   );
   console.log(`\nratio member-gate / floor: ${medianAndSpread(ratios)} (target >= 0.8)`);
+  const cpuRatios = app.map(
+    (r, i) => (floor[i]?.cpuMsPerCommand ?? Number.NaN) / r.cpuMsPerCommand,
+  );
+  console.log(`CPU ratio floor / member-gate per command: ${medianAndSpread(cpuRatios)}`);
 }
 
 async function decisions(): Promise<void> {

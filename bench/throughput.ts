@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { join } from "node:path";
 import type { GitHubStub } from "../test/helpers/github-stub.js";
 import { TEST_PRIVATE_KEY } from "../test/helpers/test-app.js";
 import { startGitHubWorld } from "./github-world.js";
-import { freePort, ROOT, runJson, startServer, stop } from "./processes.js";
+import { cpuMs, freePort, ROOT, runJson, startServer, stop } from "./processes.js";
 
 const SECRET = "bench-webhook-secret";
 const LOAD_CLIENT = join(ROOT, "dist-bench/bench/load-client.js");
@@ -17,7 +18,11 @@ export interface LoadResult {
   readonly p50: number;
   readonly p99: number;
   readonly failed: number;
+  /** The server's own CPU time (user + system) per command over the timed run. */
+  readonly cpuMsPerCommand: number;
 }
+
+type LoadFigures = Omit<LoadResult, "cpuMsPerCommand">;
 
 export interface ThroughputPlan {
   readonly installations: number;
@@ -26,8 +31,8 @@ export interface ThroughputPlan {
   readonly requests: number;
 }
 
-async function load(port: number, plan: ThroughputPlan, requests: number): Promise<LoadResult> {
-  return runJson<LoadResult>(LOAD_CLIENT, {
+async function load(port: number, plan: ThroughputPlan, requests: number): Promise<LoadFigures> {
+  return runJson<LoadFigures>(LOAD_CLIENT, {
     url: `http://127.0.0.1:${port}/api/github/webhooks`,
     secret: SECRET,
     concurrency: plan.concurrency,
@@ -35,6 +40,18 @@ async function load(port: number, plan: ThroughputPlan, requests: number): Promi
     installations: plan.installations,
     membersPerOrg: plan.membersPerOrg,
   });
+}
+
+/** Warms the server up, then times a run and the server's CPU time over it. */
+async function warmThenTime(
+  server: ChildProcess,
+  port: number,
+  plan: ThroughputPlan,
+): Promise<LoadResult> {
+  await load(port, plan, plan.installations * plan.membersPerOrg);
+  const cpuBefore = cpuMs(server.pid);
+  const figures = await load(port, plan, plan.requests);
+  return { ...figures, cpuMsPerCommand: (cpuMs(server.pid) - cpuBefore) / figures.requests };
 }
 
 /** member-gate as `npm start` runs it (the built server), against the stub; warm before timing. */
@@ -61,8 +78,7 @@ export async function measureApp(stub: GitHubStub, plan: ThroughputPlan): Promis
     process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
   );
   try {
-    await load(port, plan, plan.installations * plan.membersPerOrg);
-    return await load(port, plan, plan.requests);
+    return await warmThenTime(app, port, plan);
   } finally {
     await stop(app);
     rmSync(folder, { recursive: true, force: true });
@@ -78,8 +94,7 @@ export async function measureFloor(stub: GitHubStub, plan: ThroughputPlan): Prom
     {},
   );
   try {
-    await load(port, plan, plan.installations * plan.membersPerOrg);
-    return await load(port, plan, plan.requests);
+    return await warmThenTime(floor, port, plan);
   } finally {
     await stop(floor);
   }

@@ -1,8 +1,26 @@
-import Bottleneck from "bottleneck";
 import type { Octokit } from "@octokit/core";
+import pLimit, { type LimitFunction } from "p-limit";
 
-/** One write of an installation at a time; reads are never held. */
-const writes = new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 });
+/** One write at a time per installation; a queue is dropped as soon as it has nothing to do. */
+const queues = new Map<string, LimitFunction>();
+
+function queueOf(key: string): LimitFunction {
+  let queue = queues.get(key);
+  if (queue === undefined) {
+    queue = pLimit(1);
+    queues.set(key, queue);
+  }
+  return queue;
+}
+
+async function inTurn<T>(key: string, write: () => Promise<T>): Promise<T> {
+  const queue = queueOf(key);
+  try {
+    return await queue(write);
+  } finally {
+    if (queue.activeCount === 0 && queue.pendingCount === 0) queues.delete(key);
+  }
+}
 
 /** The key writes are serialized by: the installation the Octokit is authenticated as. */
 export function installationKey(options: { auth?: unknown }): string {
@@ -17,10 +35,10 @@ export function installationKey(options: { auth?: unknown }): string {
  * fails the request at once (the caller reports it) instead of stalling the delivery.
  */
 export function serialWrites(octokit: Octokit, options: { auth?: unknown }): void {
-  const queue = writes.key(installationKey(options));
+  const key = installationKey(options);
   octokit.hook.wrap("request", (request, route) => {
     const method = route.method ?? "GET";
     if (method === "GET" || method === "HEAD") return request(route);
-    return queue.schedule(async () => request(route));
+    return inTurn(key, async () => request(route));
   });
 }
