@@ -10,6 +10,11 @@ export interface Settings {
   readonly lookupDeadlineMs: number;
   /** Upper bound of one cache store operation, in milliseconds. */
   readonly storeDeadlineMs: number;
+  /**
+   * Probot's REDIS_URL is set: Octokit paces the writes of all replicas together, so the command
+   * path writes through Octokit instead of the direct client.
+   */
+  readonly clusteredWrites?: boolean;
 }
 
 export const DEFAULT_CACHE_URL = "sqlite://data/member-gate.sqlite";
@@ -74,5 +79,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     nonMemberTtlSeconds: readInteger(env, "NON_MEMBER_TTL"),
     lookupDeadlineMs: readInteger(env, "LOOKUP_DEADLINE"),
     storeDeadlineMs: readInteger(env, "STORE_DEADLINE"),
+    clusteredWrites: (env.REDIS_URL ?? "").trim() !== "",
   };
 }

@@ -13,7 +13,8 @@ function queueOf(key: string): LimitFunction {
   return queue;
 }
 
-async function inTurn<T>(key: string, write: () => Promise<T>): Promise<T> {
+/** Runs `write` after the earlier writes with the same key have finished. */
+export async function inTurn<T>(key: string, write: () => Promise<T>): Promise<T> {
   const queue = queueOf(key);
   try {
     return await queue(write);

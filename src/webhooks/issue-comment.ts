@@ -12,6 +12,8 @@ import { DeliveryClaims } from "../commands/delivery-claims.js";
 import { CONFIG_UNREADABLE, invalidConfigReply } from "../commands/messages.js";
 import { commandKey, parseCommands, type ParsedCommand } from "../commands/parse-commands.js";
 import { runCommands, type Selection } from "../commands/run-commands.js";
+import { directClientFor } from "../github/direct-client.js";
+import type { GitHubClient } from "../github/membership-lookup.js";
 import type { Services } from "../services.js";
 import { registerPushHandler } from "./push.js";
 
@@ -64,11 +66,24 @@ async function handleComment(context: CommentContext, handling: CommentHandling)
 
   const { gate, metrics } = handling.services;
   await runCommands(
-    { github: context.octokit, gate, metrics, log: context.log },
+    { github: commandClient(context, handling.services), gate, metrics, log: context.log },
     event,
     loaded.config,
     selection,
   );
+}
+
+/**
+ * The command path talks to GitHub through the direct client (Octokit's per-request pipeline cost
+ * more than the rest of a command), except when Probot's REDIS_URL makes Octokit pace the writes of
+ * all replicas together: then every write goes through that shared pacing.
+ */
+function commandClient(context: CommentContext, services: Services): GitHubClient {
+  const installationId = context.payload.installation?.id;
+  if (services.settings.clusteredWrites === true || installationId === undefined) {
+    return context.octokit;
+  }
+  return directClientFor(context.octokit, installationId, services.settings.lookupDeadlineMs);
 }
 
 /**

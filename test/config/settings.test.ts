@@ -8,6 +8,7 @@ describe("readSettings", () => {
       nonMemberTtlSeconds: 300,
       lookupDeadlineMs: 3000,
       storeDeadlineMs: 1000,
+      clusteredWrites: false,
     });
   });
 
@@ -18,6 +19,7 @@ describe("readSettings", () => {
       NON_MEMBER_TTL: "30",
       LOOKUP_DEADLINE: "1500",
       STORE_DEADLINE: "200",
+      REDIS_URL: "redis://127.0.0.1:6391",
     });
 
     expect(settings).toEqual({
@@ -26,6 +28,7 @@ describe("readSettings", () => {
       nonMemberTtlSeconds: 30,
       lookupDeadlineMs: 1500,
       storeDeadlineMs: 200,
+      clusteredWrites: true,
     });
   });
 

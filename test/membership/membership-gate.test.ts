@@ -13,17 +13,17 @@ import {
   servicesOver,
   tempSqliteUrl,
 } from "../helpers/gate-fixture.js";
-import { GITHUB, guardNetwork, testOctokit } from "../helpers/github-client.js";
+import { GITHUB, GITHUB_CLIENTS, guardNetwork } from "../helpers/github-client.js";
 
 const aliceMembership = `/orgs/${ORG.login}/memberships/${ALICE.login}`;
 
-describe("MembershipGate.orgMembership", () => {
+describe.each(GITHUB_CLIENTS)("MembershipGate.orgMembership over %s", (_client, client) => {
   guardNetwork();
 
   let sqlite: ReturnType<typeof tempSqliteUrl>;
   let store: SqliteStore;
   let services: Services;
-  const github = testOctokit();
+  const github = client();
 
   beforeEach(async () => {
     sqlite = tempSqliteUrl();
@@ -117,7 +117,7 @@ describe("MembershipGate.orgMembership", () => {
   );
 
   it("gives up at the lookup deadline and caches nothing", async () => {
-    const quick = testOctokit(100);
+    const quick = client(100);
     nock(GITHUB).get(aliceMembership).delay(1_000).reply(200, orgMembershipBody("active"));
 
     const answer = await services.gate.orgMembership(quick, ORG, ALICE);

@@ -2,17 +2,17 @@ import nock from "nock";
 
 import type { Services } from "../../src/services.js";
 import { ALICE, ORG, openSqlite, servicesOver, tempSqliteUrl } from "../helpers/gate-fixture.js";
-import { GITHUB, guardNetwork, testOctokit } from "../helpers/github-client.js";
+import { GITHUB, GITHUB_CLIENTS, guardNetwork } from "../helpers/github-client.js";
 
 const team = `/orgs/${ORG.login}/teams/release`;
 const aliceInTeam = `${team}/memberships/${ALICE.login}`;
 
-describe("MembershipGate.teamMembership", () => {
+describe.each(GITHUB_CLIENTS)("MembershipGate.teamMembership over %s", (_client, client) => {
   guardNetwork();
 
   let sqlite: ReturnType<typeof tempSqliteUrl>;
   let services: Services;
-  const github = testOctokit();
+  const github = client();
   const ask = () => services.gate.teamMembership(github, ORG, "release", ALICE);
 
   beforeEach(async () => {

@@ -1,0 +1,102 @@
+import nock from "nock";
+
+import { directClient } from "../../src/github/direct-client.js";
+import { classifyFailure } from "../../src/github/classify-failure.js";
+import { GITHUB, guardNetwork } from "../helpers/github-client.js";
+
+const GHE = "https://ghe.example.com";
+
+function clientFor(installationId: number, baseUrl = GITHUB) {
+  return directClient(
+    {
+      baseUrl,
+      token: async () => `token-of-${installationId}`,
+      writeKey: `installation-${installationId}`,
+    },
+    2_000,
+  );
+}
+
+const dispatch = (github: ReturnType<typeof clientFor>, eventType: string) =>
+  github.request("POST /repos/{owner}/{repo}/dispatches", {
+    owner: "acme",
+    repo: "widgets",
+    event_type: eventType,
+    client_payload: { command: "deploy" },
+  });
+
+describe("the direct GitHub client", () => {
+  guardNetwork();
+
+  it("sends the installation token, fills the path, and sends the rest as the JSON body", async () => {
+    nock(GITHUB, { reqheaders: { authorization: "token token-of-7" } })
+      .post("/repos/acme/widgets/dispatches", {
+        event_type: "deploy",
+        client_payload: { command: "deploy" },
+      })
+      .reply(204);
+
+    const answer = await dispatch(clientFor(7), "deploy");
+
+    expect(answer.status).toBe(204);
+    expect(answer.data).toBeUndefined();
+  });
+
+  it("keeps the path of a GitHub Enterprise Server base URL", async () => {
+    nock(GHE).get("/api/v3/repos/acme/widgets/pulls/12").reply(200, { number: 12 });
+
+    const answer = await clientFor(7, `${GHE}/api/v3`).request(
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+      { owner: "acme", repo: "widgets", pull_number: 12 },
+    );
+
+    expect(answer.data).toEqual({ number: 12 });
+  });
+
+  it("throws Octokit's RequestError with the answer's status and headers", async () => {
+    nock(GITHUB)
+      .post("/repos/acme/widgets/dispatches")
+      .reply(403, { message: "rate limited" }, { "x-ratelimit-remaining": "0" });
+
+    const failure = await dispatch(clientFor(7), "deploy").catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      name: "HttpError",
+      status: 403,
+      response: { headers: { "x-ratelimit-remaining": "0" } },
+    });
+    expect(classifyFailure(failure)).toMatchObject({ reason: "rate_limited" });
+  });
+
+  it("reports a request that got no answer as Octokit does: status 500 without a response", async () => {
+    nock(GITHUB)
+      .post("/repos/acme/widgets/dispatches")
+      .replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+
+    const failure = await dispatch(clientFor(7), "deploy").catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ status: 500, response: undefined });
+    expect(classifyFailure(failure)).toMatchObject({ reason: "network_error" });
+  });
+
+  it("sends the writes of an installation one at a time, and another installation's beside them", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slowReply = async (): Promise<[number]> => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight -= 1;
+      return [204];
+    };
+    nock(GITHUB).post("/repos/acme/widgets/dispatches").times(4).reply(slowReply);
+
+    await Promise.all([dispatch(clientFor(7), "a"), dispatch(clientFor(7), "b")]);
+    const oneInstallation = most;
+    most = 0;
+    await Promise.all([dispatch(clientFor(7), "a"), dispatch(clientFor(8), "b")]);
+
+    expect(oneInstallation).toBe(1);
+    expect(most).toBe(2);
+  });
+});
