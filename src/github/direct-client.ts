@@ -72,7 +72,9 @@ export class DirectGitHub {
     const [method = "GET", template = ""] = route.split(" ");
     const params = { ...parameters };
     const url = `${this.access.baseUrl}${expandPath(template, params)}`;
-    const send = () => this.#send(method, url, params);
+    // the token first: getting it may itself be a write, which must not queue behind this one
+    const token = await this.access.token();
+    const send = () => this.#send(method, url, params, token);
     return method === "GET" || method === "HEAD" ? send() : inTurn(this.access.writeKey, send);
   }
 
@@ -80,10 +82,11 @@ export class DirectGitHub {
     method: string,
     url: string,
     params: Record<string, unknown>,
+    token: string,
   ): Promise<DirectResponse> {
     const headers: Record<string, string> = {
       accept: "application/vnd.github+json",
-      authorization: `token ${await this.access.token()}`,
+      authorization: `token ${token}`,
       "user-agent": USER_AGENT,
       "x-github-api-version": API_VERSION,
     };

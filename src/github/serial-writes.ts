@@ -23,6 +23,16 @@ export async function inTurn<T>(key: string, write: () => Promise<T>): Promise<T
   }
 }
 
+/**
+ * Reads are never held, nor are the app's own requests (`/app/...`, with the app's JWT): the
+ * installation token a write waits for is one of them, and holding it behind that write would
+ * stall the installation for good.
+ */
+function isInstallationWrite(method: string | undefined, url: string | undefined): boolean {
+  if (method === undefined || method === "GET" || method === "HEAD") return false;
+  return !(url ?? "").startsWith("/app/");
+}
+
 /** The key writes are serialized by: the installation the Octokit is authenticated as. */
 export function installationKey(options: { auth?: unknown }): string {
   const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
@@ -38,8 +48,7 @@ export function installationKey(options: { auth?: unknown }): string {
 export function serialWrites(octokit: Octokit, options: { auth?: unknown }): void {
   const key = installationKey(options);
   octokit.hook.wrap("request", (request, route) => {
-    const method = route.method ?? "GET";
-    if (method === "GET" || method === "HEAD") return request(route);
+    if (!isInstallationWrite(route.method, route.url)) return request(route);
     return inTurn(key, async () => request(route));
   });
 }

@@ -1,8 +1,11 @@
 import nock from "nock";
 
-import { directClient } from "../../src/github/direct-client.js";
+import { directClient, directClientFor } from "../../src/github/direct-client.js";
+import { createGateOctokit } from "../../src/github/gate-octokit.js";
 import { classifyFailure } from "../../src/github/classify-failure.js";
 import { GITHUB, guardNetwork } from "../helpers/github-client.js";
+import { silentLog } from "../helpers/silent-log.js";
+import { TEST_APP_ID, TEST_PRIVATE_KEY } from "../helpers/test-app.js";
 
 const GHE = "https://ghe.example.com";
 
@@ -98,5 +101,23 @@ describe("the direct GitHub client", () => {
 
     expect(oneInstallation).toBe(1);
     expect(most).toBe(2);
+  });
+
+  it("takes the token from Probot's Octokit, even when the installation's first request is a write", async () => {
+    const Octokit = createGateOctokit(2_000);
+    const octokit = new Octokit({
+      auth: { appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, installationId: 9 },
+      log: silentLog,
+    });
+    nock(GITHUB)
+      .post("/app/installations/9/access_tokens")
+      .reply(201, { token: "fresh-token", expires_at: new Date(Date.now() + 3_600_000) });
+    nock(GITHUB, { reqheaders: { authorization: "token fresh-token" } })
+      .post("/repos/acme/widgets/dispatches")
+      .reply(204);
+
+    const answer = await dispatch(directClientFor(octokit, 9, 2_000), "deploy");
+
+    expect(answer.status).toBe(204);
   });
 });
