@@ -37,7 +37,7 @@ async function throughput(): Promise<void> {
     requests: Number(process.env.BENCH_REQUESTS ?? 4000),
   };
   const repetitions = Number(process.env.BENCH_REPETITIONS ?? 3);
-  const { app, floor, ratios } = await measureThroughput(plan, repetitions);
+  const { app, floor, probot, ratios } = await measureThroughput(plan, repetitions);
   const row = (name: string, results: LoadResult[]) => [
     name,
     medianAndSpread(results.map((r) => r.perSecond)),
@@ -49,13 +49,19 @@ async function throughput(): Promise<void> {
   printTable(
     `1. Admitted commands on a warm cache: ${plan.requests} signed deliveries over ${plan.installations} installations, concurrency ${plan.concurrency}; median (min–max) of ${repetitions}`,
     ["server", "commands/s", "p50 ms", "p99 ms", "server CPU ms/command", "non-2xx"],
-    [row("floor", floor), row("member-gate (npm start)", app)],
+    [
+      row("floor", floor),
+      row("Probot alone: the two writes, no gate", probot),
+      row("member-gate (npm start)", app),
+    ],
   );
   console.log(`\nratio member-gate / floor: ${medianAndSpread(ratios)} (target >= 0.8)`);
   const cpuRatios = app.map(
     (r, i) => (floor[i]?.cpuMsPerCommand ?? Number.NaN) / r.cpuMsPerCommand,
   );
   console.log(`CPU ratio floor / member-gate per command: ${medianAndSpread(cpuRatios)}`);
+  const probotRatios = probot.map((r, i) => r.perSecond / (floor[i]?.perSecond ?? Number.NaN));
+  console.log(`ratio Probot alone / floor: ${medianAndSpread(probotRatios)}`);
 }
 
 async function decisions(): Promise<void> {

@@ -55,11 +55,24 @@ async function warmThenTime(
 }
 
 /** member-gate as `npm start` runs it (the built server), against the stub; warm before timing. */
-export async function measureApp(stub: GitHubStub, plan: ThroughputPlan): Promise<LoadResult> {
+export function measureApp(stub: GitHubStub, plan: ThroughputPlan): Promise<LoadResult> {
+  return measureProbotServer(join(ROOT, "dist/main.js"), stub, plan);
+}
+
+/** A Probot app without the gate, making the floor's two writes (see probot-baseline.ts). */
+export function measureProbotBaseline(stub: GitHubStub, plan: ThroughputPlan): Promise<LoadResult> {
+  return measureProbotServer(join(ROOT, "dist-bench/bench/probot-baseline.js"), stub, plan);
+}
+
+async function measureProbotServer(
+  script: string,
+  stub: GitHubStub,
+  plan: ThroughputPlan,
+): Promise<LoadResult> {
   const folder = mkdtempSync(join(tmpdir(), "member-gate-bench-app-"));
   const port = await freePort();
   const app = await startServer(
-    join(ROOT, "dist/main.js"),
+    script,
     [],
     {
       APP_ID: "1",
@@ -105,14 +118,16 @@ export async function measureThroughput(plan: ThroughputPlan, repetitions: numbe
   const stub = await startGitHubWorld();
   const app: LoadResult[] = [];
   const floor: LoadResult[] = [];
+  const probot: LoadResult[] = [];
   try {
     for (let rep = 0; rep < repetitions; rep += 1) {
       floor.push(await measureFloor(stub, plan));
+      probot.push(await measureProbotBaseline(stub, plan));
       app.push(await measureApp(stub, plan));
     }
   } finally {
     await stub.close();
   }
   const ratios = app.map((result, i) => result.perSecond / (floor[i]?.perSecond ?? Number.NaN));
-  return { app, floor, ratios };
+  return { app, floor, probot, ratios };
 }
