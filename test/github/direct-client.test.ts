@@ -1,11 +1,9 @@
 import nock from "nock";
 
 import { directClient, directClientFor } from "../../src/github/direct-client.js";
-import { createGateOctokit } from "../../src/github/gate-octokit.js";
 import { classifyFailure } from "../../src/github/classify-failure.js";
-import { GITHUB, guardNetwork } from "../helpers/github-client.js";
-import { silentLog } from "../helpers/silent-log.js";
-import { TEST_APP_ID, TEST_PRIVATE_KEY } from "../helpers/test-app.js";
+import { GITHUB, guardNetwork, testInstallationOctokit } from "../helpers/github-client.js";
+import { nockInstallationToken } from "../helpers/test-app.js";
 
 const GHE = "https://ghe.example.com";
 
@@ -104,15 +102,9 @@ describe("the direct GitHub client", () => {
   });
 
   it("takes the token from Probot's Octokit, even when the installation's first request is a write", async () => {
-    const Octokit = createGateOctokit(2_000);
-    const octokit = new Octokit({
-      auth: { appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, installationId: 9 },
-      log: silentLog,
-    });
-    nock(GITHUB)
-      .post("/app/installations/9/access_tokens")
-      .reply(201, { token: "fresh-token", expires_at: new Date(Date.now() + 3_600_000) });
-    nock(GITHUB, { reqheaders: { authorization: "token fresh-token" } })
+    const octokit = testInstallationOctokit(9);
+    nockInstallationToken(9);
+    nock(GITHUB, { reqheaders: { authorization: "token ghs_test_9" } })
       .post("/repos/acme/widgets/dispatches")
       .reply(204);
 

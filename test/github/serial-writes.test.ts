@@ -1,9 +1,9 @@
 import nock from "nock";
 
 import { createGateOctokit } from "../../src/github/gate-octokit.js";
-import { GITHUB, guardNetwork } from "../helpers/github-client.js";
+import { GITHUB, guardNetwork, testInstallationOctokit } from "../helpers/github-client.js";
 import { silentLog } from "../helpers/silent-log.js";
-import { TEST_APP_ID, TEST_PRIVATE_KEY } from "../helpers/test-app.js";
+import { nockInstallationToken } from "../helpers/test-app.js";
 
 function octokitFor(installationId: number) {
   const Octokit = createGateOctokit(2_000);
@@ -62,15 +62,9 @@ describe("an installation's first request", () => {
   guardNetwork();
 
   it("may be a write: the token it needs is not queued behind it", async () => {
-    const Octokit = createGateOctokit(2_000);
-    const octokit = new Octokit({
-      auth: { appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, installationId: 9 },
-      log: silentLog,
-    });
-    nock(GITHUB)
-      .post("/app/installations/9/access_tokens")
-      .reply(201, { token: "fresh-token", expires_at: new Date(Date.now() + 3_600_000) });
-    nock(GITHUB, { reqheaders: { authorization: "token fresh-token" } })
+    const octokit = testInstallationOctokit(9);
+    nockInstallationToken(9);
+    nock(GITHUB, { reqheaders: { authorization: "token ghs_test_9" } })
       .post("/repos/acme/widgets/issues/comments/1/reactions")
       .reply(201, { id: 1 });
 

@@ -4,6 +4,7 @@ import { directClient } from "../../src/github/direct-client.js";
 import { createGateOctokit } from "../../src/github/gate-octokit.js";
 import type { GitHubClient } from "../../src/github/membership-lookup.js";
 import { silentLog } from "./silent-log.js";
+import { TEST_APP_ID, TEST_PRIVATE_KEY } from "./test-app.js";
 
 export const GITHUB = "https://api.github.com";
 
@@ -11,6 +12,15 @@ export const GITHUB = "https://api.github.com";
 export function testOctokit(deadlineMs = 2000) {
   const Octokit = createGateOctokit(deadlineMs);
   return new Octokit({ auth: { token: "test-installation-token" }, log: silentLog });
+}
+
+/** An Octokit configured as the app's, authenticated as the test app's installation (not a token yet). */
+export function testInstallationOctokit(installationId: number, deadlineMs = 2000) {
+  const Octokit = createGateOctokit(deadlineMs);
+  return new Octokit({
+    auth: { appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, installationId },
+    log: silentLog,
+  });
 }
 
 /** The command path's direct client, authenticated with the same dummy installation token. */
