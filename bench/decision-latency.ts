@@ -11,8 +11,8 @@ import type { CommandConfig } from "../src/commands/command-config.js";
 import type { GitHubClient } from "../src/github/membership-lookup.js";
 import type { OrgRef } from "../src/membership/types.js";
 import { buildServices, type Services } from "../src/services.js";
-import type { Settings } from "../src/config/settings.js";
 import { fmt, mib, summarize } from "./stats.js";
+import { benchSettings } from "./bench-services.js";
 
 const log: Logger = pino({ level: "silent" });
 const ORG: OrgRef = { installationId: 1, orgId: 1, login: "bench-org" };
@@ -30,16 +30,6 @@ const DEPLOY: CommandConfig = {
 const unreachableGitHub = {
   request: () => Promise.reject(new Error("the benchmark expected a cache hit")),
 } as unknown as GitHubClient;
-
-function settings(cacheUrl: string): Settings {
-  return {
-    cacheUrl,
-    memberTtlSeconds: 3600,
-    nonMemberTtlSeconds: 300,
-    lookupDeadlineMs: 3000,
-    storeDeadlineMs: 5000,
-  };
-}
 
 /** Writes "member" entries for users 1..count, as lookups would. */
 async function fill(services: Services, from: number, to: number): Promise<void> {
@@ -78,7 +68,7 @@ export interface DecisionFigures {
 
 /** Sections 2 and 6: decision latency on a warm cache, and how it grows with the cache. */
 export async function measureDecisions(store: GateStore, label: string): Promise<DecisionFigures> {
-  const services = buildServices(settings(label), store, log);
+  const services = buildServices(benchSettings(label), store, log);
   const growth: DecisionFigures["growth"] = [];
   let cached = 0;
   for (const users of [1_000, 10_000, 100_000]) {
@@ -96,7 +86,7 @@ export async function measureDecisions(store: GateStore, label: string): Promise
 /** Section 5: the SQLite file after 100,000 distinct users, then after expiry purge and refill. */
 export async function measureSqliteFile(store: GateStore, path: string): Promise<string[]> {
   const services = buildServices(
-    { ...settings(`sqlite://${path}`), memberTtlSeconds: 1 },
+    { ...benchSettings(`sqlite://${path}`), memberTtlSeconds: 1 },
     store,
     log,
   );

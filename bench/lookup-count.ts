@@ -1,9 +1,7 @@
-import { pino } from "pino";
-
 import type { GateStore } from "../src/cache/gate-store.js";
 import type { GitHubClient } from "../src/github/membership-lookup.js";
 import type { OrgRef } from "../src/membership/types.js";
-import { buildServices } from "../src/services.js";
+import { benchServices } from "./bench-services.js";
 
 let orgs = 0;
 
@@ -20,17 +18,7 @@ function countingGitHub(): { github: GitHubClient; lookups: () => number } {
 }
 
 async function commands(store: GateStore, users: number, count: number): Promise<number> {
-  const services = buildServices(
-    {
-      cacheUrl: "bench",
-      memberTtlSeconds: 3600,
-      nonMemberTtlSeconds: 300,
-      lookupDeadlineMs: 3000,
-      storeDeadlineMs: 5000,
-    },
-    store,
-    pino({ level: "silent" }),
-  );
+  const services = benchServices(store);
   const { github, lookups } = countingGitHub();
   const org: OrgRef = { installationId: 1, orgId: 900_000 + ++orgs, login: "bench-org" }; // cold
   const actor = (i: number) => ({ id: 1 + (i % users), login: `user-${1 + (i % users)}` });

@@ -1,29 +1,17 @@
 import { performance } from "node:perf_hooks";
 
-import { pino } from "pino";
-
 import type { GateStore } from "../src/cache/gate-store.js";
-import { buildServices } from "../src/services.js";
 import { testProbot } from "../test/helpers/test-app.js";
 import { webhookServer } from "../test/helpers/webhook-server.js";
 import { summarize } from "./stats.js";
+import { benchServices } from "./bench-services.js";
 
 /**
  * Section 4: a signed `organization.member_removed` delivery over HTTP to Probot's middleware,
  * timed from the request to its 2xx (the invalidation is written before the answer).
  */
 export async function measureRevocation(store: GateStore, count: number) {
-  const services = buildServices(
-    {
-      cacheUrl: "bench",
-      memberTtlSeconds: 3600,
-      nonMemberTtlSeconds: 300,
-      lookupDeadlineMs: 3000,
-      storeDeadlineMs: 5000,
-    },
-    store,
-    pino({ level: "silent" }),
-  );
+  const services = benchServices(store);
   const server = await webhookServer(await testProbot(services));
   const samples: number[] = [];
   for (let i = 0; i < count; i += 1) {
