@@ -1,0 +1,145 @@
+import { openStore } from "../../src/cache/open-store.js";
+import { startApp, type RunningApp } from "./app-process.js";
+import { tempSqliteUrl } from "./gate-fixture.js";
+import { sendDelivery } from "./signed-delivery.js";
+import {
+  StubbedOrg,
+  type CommentEffects,
+  type CommentOptions,
+  type PostedComment,
+} from "./stubbed-org.js";
+
+/** A comment delivered over HTTP: the app's HTTP status, how long it took, what it did. */
+export interface Answered extends PostedComment {
+  readonly status: number;
+  readonly ms: number;
+}
+
+/**
+ * `node dist/main.js` (as `npm start` runs it) against a {@link StubbedOrg}, with its cache at
+ * `cacheUrl`, which outlives restarts.
+ */
+export class BuiltGate {
+  #app: RunningApp | undefined;
+
+  private constructor(
+    readonly org: StubbedOrg,
+    readonly cacheUrl: string,
+    private readonly env: Readonly<Record<string, string>>,
+  ) {}
+
+  static async start(
+    org: StubbedOrg,
+    cacheUrl: string,
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<BuiltGate> {
+    const gate = new BuiltGate(org, cacheUrl, env);
+    await gate.restart();
+    return gate;
+  }
+
+  get app(): RunningApp {
+    if (!this.#app) throw new Error("the app is not running");
+    return this.#app;
+  }
+
+  /** True while the process runs and answers /healthz. */
+  async isServing(): Promise<boolean> {
+    if (this.#app?.child.process.exitCode !== null) return false;
+    const response = await fetch(`${this.app.url}/healthz`).catch(() => undefined);
+    return response?.status === 200;
+  }
+
+  /** Stops the app (if running) and starts it again on the same cache. */
+  async restart(env: Readonly<Record<string, string>> = {}): Promise<void> {
+    await this.stop();
+    this.#app = await startApp(this.org.stub, { CACHE_URL: this.cacheUrl, ...this.env, ...env });
+  }
+
+  async stop(): Promise<void> {
+    await this.#app?.stop();
+    this.#app = undefined;
+  }
+
+  /** Posts a signed `issue_comment.created` and resolves once the app has answered the request. */
+  async comment(body: string, options: CommentOptions = {}): Promise<Answered> {
+    const { payload, posted } = this.org.comment(body, options);
+    const started = performance.now();
+    const response = await sendDelivery(this.app.url, { event: "issue_comment", payload });
+    await response.arrayBuffer();
+    return { ...posted, status: response.status, ms: Math.round(performance.now() - started) };
+  }
+
+  effectsOf(posted: PostedComment): CommentEffects {
+    return this.org.effectsOf(posted);
+  }
+
+  /** The app's output from character `from` on (take `output.length` before an action). */
+  outputSince(from: number): string {
+    return this.app.child.output.slice(from);
+  }
+
+  /**
+   * Resolves with the output since `from` once it holds `text` (the child's log reaches us a moment
+   * after its HTTP answer), or with what there is after `timeoutMs`.
+   */
+  async logged(text: string, from: number, timeoutMs = 2000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.outputSince(from).includes(text) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return this.outputSince(from);
+  }
+
+  /** Resolves once the app's output has not grown for `quietMs` (a long log line is flushed). */
+  async quiet(quietMs = 150): Promise<void> {
+    let length = -1;
+    while (this.app.child.output.length !== length) {
+      length = this.app.child.output.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+  }
+
+  /** Live keys of the cache by kind (`member`, `delivery`, `gen`...), read by a second client. */
+  async cached(): Promise<Record<string, number>> {
+    const store = await openStore(this.cacheUrl, 2000);
+    try {
+      return await store.countByKind();
+    } finally {
+      await store.close();
+    }
+  }
+}
+
+/**
+ * A stubbed GitHub and the built app over a SQLite file of its own, started once for the
+ * describe block; `acme`'s member alice is in the org.
+ */
+export function useBuiltGate(env: Readonly<Record<string, string>> = {}): { current: BuiltGate } {
+  const handle = {} as { current: BuiltGate };
+  let sqlite: ReturnType<typeof tempSqliteUrl>;
+
+  beforeAll(async () => {
+    sqlite = tempSqliteUrl();
+    const org = await StubbedOrg.start();
+    org.addMember({ id: 501, login: "alice" });
+    handle.current = await BuiltGate.start(org, sqlite.url, env);
+  });
+
+  afterAll(async () => {
+    await handle.current?.stop();
+    await handle.current?.org.close();
+    sqlite?.remove();
+  });
+
+  return handle;
+}
+
+/** A member's `/deploy` is dispatched and answered with a rocket: the app serves. */
+export async function expectServed(gate: BuiltGate): Promise<Answered> {
+  const answered = await gate.comment("/deploy staging");
+  expect(answered.status).toBe(200);
+  expect(gate.effectsOf(answered)).toEqual({ dispatches: 1, reactions: ["rocket"], reply: "" });
+  expect(await gate.isServing()).toBe(true);
+  return answered;
+}
