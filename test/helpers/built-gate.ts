@@ -70,6 +70,13 @@ export class BuiltGate {
     return { ...posted, status: response.status, ms: Math.round(performance.now() - started) };
   }
 
+  /** Posts a signed delivery of `event`; resolves with the app's HTTP status once answered. */
+  async deliver(event: string, payload: unknown): Promise<number> {
+    const response = await sendDelivery(this.app.url, { event, payload });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
   effectsOf(posted: PostedComment): CommentEffects {
     return this.org.effectsOf(posted);
   }

@@ -115,6 +115,20 @@ export class StubbedOrg {
     return { payload: commentPayload(body, actor, posted, options.installation), posted };
   }
 
+  /** A `push` to the default branch of `repo`, as when its configuration file is changed. */
+  push(repo: StubRepo): unknown {
+    const payload = webhookFixture("push");
+    const { owner, name, id } = repo;
+    const repository = payload["repository"] as Record<string, unknown>;
+    Object.assign(repository, {
+      id,
+      name,
+      full_name: `${owner.login}/${name}`,
+      owner: { ...(repository["owner"] as object), login: owner.login, id: owner.id },
+    });
+    return { ...payload, installation: { id: owner.installationId } };
+  }
+
   /** Membership lookups (org and team) the app sent for `person`, or for anyone. */
   lookups(person?: ActorRef): number {
     const login = person ? escape(person.login) : "[^/]+";
