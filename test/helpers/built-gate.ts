@@ -1,5 +1,6 @@
 import { openStore } from "../../src/cache/open-store.js";
 import { startApp, type RunningApp } from "./app-process.js";
+import type { StubOrg } from "./github-stub.js";
 import { tempSqliteUrl } from "./gate-fixture.js";
 import { sendDelivery } from "./signed-delivery.js";
 import {
@@ -77,6 +78,13 @@ export class BuiltGate {
     return response.status;
   }
 
+  /** The value of one sample of `/metrics`, e.g. `member_gate_undecided_lookups_total{reason="timeout"}`; 0 if absent. */
+  async metric(sample: string): Promise<number> {
+    const text = await (await fetch(`${this.app.url}/metrics`)).text();
+    const line = text.split("\n").find((each) => each.startsWith(`${sample} `));
+    return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+  }
+
   effectsOf(posted: PostedComment): CommentEffects {
     return this.org.effectsOf(posted);
   }
@@ -118,19 +126,26 @@ export class BuiltGate {
   }
 }
 
+export interface BuiltGateOptions {
+  /** Environment variables beside the defaults of `appEnv`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The orgs the app is installed on; default: acme. */
+  readonly orgs?: readonly StubOrg[];
+}
+
 /**
  * A stubbed GitHub and the built app over a SQLite file of its own, started once for the
- * describe block; `acme`'s member alice is in the org.
+ * describe block; alice (501) is a member.
  */
-export function useBuiltGate(env: Readonly<Record<string, string>> = {}): { current: BuiltGate } {
+export function useBuiltGate(options: BuiltGateOptions = {}): { current: BuiltGate } {
   const handle = {} as { current: BuiltGate };
   let sqlite: ReturnType<typeof tempSqliteUrl>;
 
   beforeAll(async () => {
     sqlite = tempSqliteUrl();
-    const org = await StubbedOrg.start();
+    const org = await StubbedOrg.start(options.orgs);
     org.addMember({ id: 501, login: "alice" });
-    handle.current = await BuiltGate.start(org, sqlite.url, env);
+    handle.current = await BuiltGate.start(org, sqlite.url, options.env);
   });
 
   afterAll(async () => {
