@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
+
 import { openStore } from "../../src/cache/open-store.js";
+import type { ActorRef } from "../../src/membership/types.js";
 import { startApp, type RunningApp } from "./app-process.js";
 import type { StubOrg } from "./github-stub.js";
 import { tempSqliteUrl } from "./gate-fixture.js";
 import { sendDelivery } from "./signed-delivery.js";
+import { webhookFixture } from "./webhook-delivery.js";
 import {
   StubbedOrg,
   type CommentEffects,
@@ -10,10 +14,21 @@ import {
   type PostedComment,
 } from "./stubbed-org.js";
 
+export const ALICE = { id: 501, login: "alice" };
+export const BOB = { id: 502, login: "bob" };
+export const ALICE_NOT_A_MEMBER = "@alice\n- `/deploy`: did not run: you are not a member of acme.";
+
 /** A comment delivered over HTTP: the app's HTTP status, how long it took, what it did. */
 export interface Answered extends PostedComment {
   readonly status: number;
   readonly ms: number;
+}
+
+export interface BuiltGateOptions {
+  /** Environment variables beside the defaults of `appEnv`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Runs the app as this user (only when the tests run as root). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /**
@@ -26,15 +41,15 @@ export class BuiltGate {
   private constructor(
     readonly org: StubbedOrg,
     readonly cacheUrl: string,
-    private readonly env: Readonly<Record<string, string>>,
+    private readonly options: BuiltGateOptions,
   ) {}
 
   static async start(
     org: StubbedOrg,
     cacheUrl: string,
-    env: Readonly<Record<string, string>> = {},
+    options: BuiltGateOptions = {},
   ): Promise<BuiltGate> {
-    const gate = new BuiltGate(org, cacheUrl, env);
+    const gate = new BuiltGate(org, cacheUrl, options);
     await gate.restart();
     return gate;
   }
@@ -52,9 +67,10 @@ export class BuiltGate {
   }
 
   /** Stops the app (if running) and starts it again on the same cache. */
-  async restart(env: Readonly<Record<string, string>> = {}): Promise<void> {
+  async restart(): Promise<void> {
     await this.stop();
-    this.#app = await startApp(this.org.stub, { CACHE_URL: this.cacheUrl, ...this.env, ...env });
+    const env = { CACHE_URL: this.cacheUrl, ...this.options.env };
+    this.#app = await startApp(this.org.stub, env, [], this.options.user);
   }
 
   async stop(): Promise<void> {
@@ -71,9 +87,12 @@ export class BuiltGate {
     return { ...posted, status: response.status, ms: Math.round(performance.now() - started) };
   }
 
-  /** Posts a signed delivery of `event`; resolves with the app's HTTP status once answered. */
-  async deliver(event: string, payload: unknown): Promise<number> {
-    const response = await sendDelivery(this.app.url, { event, payload });
+  /**
+   * Posts a signed delivery of `event` (with the delivery id `id`, as a redelivery keeps it);
+   * resolves with the app's HTTP status once answered.
+   */
+  async deliver(event: string, payload: unknown, id?: string): Promise<number> {
+    const response = await sendDelivery(this.app.url, { event, payload, ...(id && { id }) });
     await response.arrayBuffer();
     return response.status;
   }
@@ -83,6 +102,32 @@ export class BuiltGate {
     const text = await (await fetch(`${this.app.url}/metrics`)).text();
     const line = text.split("\n").find((each) => each.startsWith(`${sample} `));
     return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+  }
+
+  /**
+   * GitHub removes `person` from acme and sends `organization.member_removed`; the delivery is
+   * listed with the app's answer, for the app's check of missed deliveries. Resolves with it.
+   */
+  async removeFromOrg(person: ActorRef): Promise<number> {
+    this.org.removeMember(person);
+    const payload = webhookFixture("organization.member_removed");
+    const membership = payload["membership"] as Record<string, unknown>;
+    Object.assign(membership, { user: { ...(membership["user"] as object), ...person } });
+    const guid = randomUUID();
+    const statusCode = await this.deliver("organization", payload, guid);
+    const delivery = { guid, event: "organization", action: "member_removed", payload };
+    this.org.recordDelivery({ ...delivery, statusCode });
+    return statusCode;
+  }
+
+  /** From now on, a delivery the app asks GitHub to send again is sent again; returns the answers. */
+  redeliverWhenAsked(): number[] {
+    const answers: number[] = [];
+    this.org.onRedeliver = (delivery) =>
+      void this.deliver(delivery.event, delivery.payload, delivery.guid).then((status) =>
+        answers.push(status),
+      );
+    return answers;
   }
 
   effectsOf(posted: PostedComment): CommentEffects {
@@ -126,26 +171,21 @@ export class BuiltGate {
   }
 }
 
-export interface BuiltGateOptions {
-  /** Environment variables beside the defaults of `appEnv`. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** The orgs the app is installed on; default: acme. */
-  readonly orgs?: readonly StubOrg[];
-}
-
 /**
  * A stubbed GitHub and the built app over a SQLite file of its own, started once for the
  * describe block; alice (501) is a member.
  */
-export function useBuiltGate(options: BuiltGateOptions = {}): { current: BuiltGate } {
+export function useBuiltGate(
+  options: BuiltGateOptions & { readonly orgs?: readonly StubOrg[] } = {},
+): { current: BuiltGate } {
   const handle = {} as { current: BuiltGate };
   let sqlite: ReturnType<typeof tempSqliteUrl>;
 
   beforeAll(async () => {
     sqlite = tempSqliteUrl();
     const org = await StubbedOrg.start(options.orgs);
-    org.addMember({ id: 501, login: "alice" });
-    handle.current = await BuiltGate.start(org, sqlite.url, options.env);
+    org.addMember(ALICE);
+    handle.current = await BuiltGate.start(org, sqlite.url, options);
   });
 
   afterAll(async () => {
@@ -155,6 +195,22 @@ export function useBuiltGate(options: BuiltGateOptions = {}): { current: BuiltGa
   });
 
   return handle;
+}
+
+/** The app on `cacheUrl`, with alice and bob members whose answers are cached. */
+export async function startWithCachedMembers(
+  cacheUrl: string,
+  options: BuiltGateOptions = {},
+): Promise<BuiltGate> {
+  const org = await StubbedOrg.start();
+  org.addMember(ALICE);
+  org.addMember(BOB);
+  const gate = await BuiltGate.start(org, cacheUrl, options);
+  for (const actor of [ALICE, BOB]) {
+    const answered = await gate.comment("/deploy staging", { actor });
+    expect(gate.effectsOf(answered).reactions).toEqual(["rocket"]);
+  }
+  return gate;
 }
 
 /** A member's `/deploy` is dispatched and answered with a rocket: the app serves. */

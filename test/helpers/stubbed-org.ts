@@ -44,6 +44,17 @@ export interface CommentEffects {
   readonly reply: string;
 }
 
+/** A delivery as `GET /app/hook/deliveries` lists it, with the payload to send again. */
+export interface HookDelivery {
+  readonly id: number;
+  readonly guid: string;
+  readonly event: string;
+  readonly action: string;
+  readonly statusCode: number;
+  readonly deliveredAt: string;
+  readonly payload: unknown;
+}
+
 export interface CommentOptions {
   readonly actor?: ActorRef;
   readonly repo?: StubRepo;
@@ -65,6 +76,10 @@ export class StubbedOrg {
   readonly #faults = new Map<string, StubReply[]>();
   readonly #configs = new Map<string, string>();
   readonly #teams = new Map<string, { readonly id: number; readonly members: Set<string> }>();
+
+  readonly #deliveries: HookDelivery[] = [];
+  /** Called when the app asks GitHub to redeliver a delivery; default: nothing happens. */
+  onRedeliver: (delivery: HookDelivery) => void = () => undefined;
 
   private constructor(readonly stub: GitHubStub) {}
 
@@ -113,6 +128,18 @@ export class StubbedOrg {
     const actor = options.actor ?? { id: 501, login: "alice" };
     const posted = { commentId: 900_000_000 + comments, issueNumber: 1000 + comments, repo };
     return { payload: commentPayload(body, actor, posted, options.installation), posted };
+  }
+
+  /** Lists a delivery, as sent and answered, among the app's deliveries (newest first). */
+  recordDelivery(delivery: Omit<HookDelivery, "id" | "deliveredAt">): void {
+    const id = 70_000 + this.#deliveries.length;
+    this.#deliveries.unshift({ ...delivery, id, deliveredAt: new Date().toISOString() });
+  }
+
+  /** Requests to redeliver a delivery that the app sent. */
+  redeliveryRequests(): number {
+    return this.stub.requests.filter((r) => r.method === "POST" && r.path.endsWith("/attempts"))
+      .length;
   }
 
   /** A `push` to the default branch of `repo`, as when its configuration file is changed. */
@@ -193,7 +220,23 @@ export class StubbedOrg {
       .on("GET", "/repos/:owner/:repo/pulls/:number", (_, { number }) => pullRequest(number ?? ""))
       .on("POST", "/repos/:owner/:repo/dispatches", { status: 204 })
       .on("POST", "/repos/:owner/:repo/issues/comments/:id/reactions", CREATED)
-      .on("POST", "/repos/:owner/:repo/issues/:number/comments", CREATED);
+      .on("POST", "/repos/:owner/:repo/issues/:number/comments", CREATED)
+      .on("GET", "/app/hook/deliveries", () => ({
+        status: 200,
+        body: this.#deliveries.map((delivery) => ({
+          id: delivery.id,
+          guid: delivery.guid,
+          delivered_at: delivery.deliveredAt,
+          status_code: delivery.statusCode,
+          event: delivery.event,
+          action: delivery.action,
+        })),
+      }))
+      .on("POST", "/app/hook/deliveries/:id/attempts", (_, { id }) => {
+        const delivery = this.#deliveries.find((each) => String(each.id) === id);
+        if (delivery) setImmediate(() => this.onRedeliver(delivery));
+        return delivery ? { status: 202, body: {} } : NOT_FOUND;
+      });
   }
 
   #fault(login: string): StubReply | undefined {
