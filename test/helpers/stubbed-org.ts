@@ -174,22 +174,30 @@ export class StubbedOrg {
   }
 
   effectsOf(posted: PostedComment): CommentEffects {
-    const repo = `${API}/repos/${posted.repo.owner.login}/${posted.repo.name}`;
-    const posts = (path: string) =>
-      this.stub.requests.filter((r) => r.method === "POST" && r.path === path);
-    const dispatches = this.dispatches().filter((request) => {
+    return this.effectsOfMany([posted])[0]!;
+  }
+
+  /** What the app did for each comment, reading the recorded requests once. */
+  effectsOfMany(posted: readonly PostedComment[]): CommentEffects[] {
+    const posts = new Map<string, string[]>();
+    const dispatched = new Map<number, number>();
+    for (const request of this.stub.requests.filter((r) => r.method === "POST")) {
+      posts.set(request.path, [...(posts.get(request.path) ?? []), request.body]);
+      if (!request.path.endsWith("/dispatches")) continue;
       const sent = JSON.parse(request.body) as { client_payload: { comment: { id: number } } };
-      return sent.client_payload.comment.id === posted.commentId;
+      const id = sent.client_payload.comment.id;
+      dispatched.set(id, (dispatched.get(id) ?? 0) + 1);
+    }
+    return posted.map(({ repo, commentId, issueNumber }) => {
+      const base = `${API}/repos/${repo.owner.login}/${repo.name}`;
+      const reactions = posts.get(`${base}/issues/comments/${commentId}/reactions`) ?? [];
+      const [reply] = posts.get(`${base}/issues/${issueNumber}/comments`) ?? [];
+      return {
+        dispatches: dispatched.get(commentId) ?? 0,
+        reactions: reactions.map((body) => (JSON.parse(body) as { content: string }).content),
+        reply: reply ? (JSON.parse(reply) as { body: string }).body : "",
+      };
     });
-    const reactions = posts(`${repo}/issues/comments/${posted.commentId}/reactions`);
-    const [reply] = posts(`${repo}/issues/${posted.issueNumber}/comments`);
-    return {
-      dispatches: dispatches.length,
-      reactions: reactions.map(
-        (request) => (JSON.parse(request.body) as { content: string }).content,
-      ),
-      reply: reply ? (JSON.parse(reply.body) as { body: string }).body : "",
-    };
   }
 
   close(): Promise<void> {
