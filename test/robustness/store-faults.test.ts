@@ -106,7 +106,7 @@ describe("a damaged SQLite cache under the built app", () => {
     figure("  lock released", describeDecisions(after));
   });
 
-  it("decides from GitHub on a file made read-only, and after a restart on a writable one", async () => {
+  it("decides from GitHub on a file made read-only, also once writable again, until a restart", async () => {
     const user = runsAsRoot ? NOBODY : undefined;
     if (user) chownSync(dirname(path), user.uid, user.gid);
     await start(user && { user });
@@ -116,15 +116,19 @@ describe("a damaged SQLite cache under the built app", () => {
 
     const during = await removeAliceThenAsk(gate);
     for (const file of sqliteFiles(path)) chmodSync(file, 0o644);
+    const writableUnseen = await askBoth(gate); // the process's connection stays read-only
     const redelivered = gate.redeliverWhenAsked();
     await gate.restart();
     await until(() => redelivered.length === 1, "the redelivery of the refused removal");
     const after = await askBoth(gate);
 
     expect(during).toEqual(DECIDED_BY_GITHUB);
+    const { removal: _, ...decidedByGitHub } = DECIDED_BY_GITHUB;
+    expect(writableUnseen).toEqual(decidedByGitHub);
     expect(redelivered).toEqual([200]);
     expect(after).toEqual(RECOVERED);
     figure("read-only file (app restarted on it)", describeDecisions(during));
+    figure("  writable again, not restarted", describeDecisions(writableUnseen));
     figure("  writable again, restarted, redelivered", describeDecisions(after));
   });
 
