@@ -58,6 +58,15 @@ function widgetsOf(owner: StubOrg): StubRepo {
   return { owner, name: "widgets", id: 2001 };
 }
 
+/** GitHub's answer once the installation's hourly requests are spent; reset in 50 minutes. */
+function primaryLimit(status: 403 | 429): StubReply {
+  return {
+    status,
+    body: { message: "API rate limit exceeded for installation." },
+    headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetIn(FIFTY_MINUTES_S) },
+  };
+}
+
 function resetIn(seconds: number): string {
   return String(Math.floor(Date.now() / 1000) + seconds);
 }
@@ -139,20 +148,12 @@ describe("GitHub faults end to end, through the built app over HTTP", () => {
     [
       "a primary rate limit (403, remaining 0, reset in 50 minutes)",
       RATE_LIMITED.primary403,
-      () => ({
-        status: 403,
-        body: { message: "API rate limit exceeded for installation ID 101." },
-        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetIn(FIFTY_MINUTES_S) },
-      }),
+      () => primaryLimit(403),
     ],
     [
       "a primary rate limit (429, remaining 0, reset in 50 minutes)",
       RATE_LIMITED.primary429,
-      () => ({
-        status: 429,
-        body: { message: "API rate limit exceeded for installation ID 102." },
-        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetIn(FIFTY_MINUTES_S) },
-      }),
+      () => primaryLimit(429),
     ],
     [
       "a secondary rate limit (403, retry-after 60)",
