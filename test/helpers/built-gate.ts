@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from "./app-process.js";
 import type { StubOrg } from "./github-stub.js";
 import { tempSqliteUrl } from "./gate-fixture.js";
 import { sendDelivery } from "./signed-delivery.js";
+import { until } from "./until.js";
 import { webhookFixture } from "./webhook-delivery.js";
 import {
   StubbedOrg,
@@ -18,8 +19,9 @@ export const ALICE = { id: 501, login: "alice" };
 export const BOB = { id: 502, login: "bob" };
 export const ALICE_NOT_A_MEMBER = "@alice\n- `/deploy`: did not run: you are not a member of acme.";
 
-/** A comment delivered over HTTP: the app's HTTP status, how long it took, what it did. */
+/** A comment delivered over HTTP: its delivery id, the app's HTTP status, how long it took. */
 export interface Answered extends PostedComment {
+  readonly delivery: string;
   readonly status: number;
   readonly ms: number;
 }
@@ -81,10 +83,16 @@ export class BuiltGate {
   /** Posts a signed `issue_comment.created` and resolves once the app has answered the request. */
   async comment(body: string, options: CommentOptions = {}): Promise<Answered> {
     const { payload, posted } = this.org.comment(body, options);
+    const delivery = randomUUID();
     const started = performance.now();
-    const response = await sendDelivery(this.app.url, { event: "issue_comment", payload });
+    const response = await sendDelivery(this.app.url, {
+      event: "issue_comment",
+      payload,
+      id: delivery,
+    });
     await response.arrayBuffer();
-    return { ...posted, status: response.status, ms: Math.round(performance.now() - started) };
+    const ms = Math.round(performance.now() - started);
+    return { ...posted, delivery, status: response.status, ms };
   }
 
   /**
@@ -149,6 +157,17 @@ export class BuiltGate {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return this.outputSince(from);
+  }
+
+  /** The app's JSON log line with this message about this delivery, once it has been written. */
+  async logEntry(delivery: string, message: string): Promise<Record<string, unknown>> {
+    const find = () =>
+      this.app.child.output
+        .split("\n")
+        .filter((line) => line.includes(delivery) && line.includes(`"msg":"${message}"`))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)[0];
+    await until(() => find() !== undefined, `the log line "${message}" of ${delivery}`);
+    return find()!;
   }
 
   /** Resolves once the app's output has not grown for `quietMs` (a long log line is flushed). */

@@ -107,6 +107,11 @@ describe("bad comments to the built app", () => {
     });
     expect(gate.current.org.lookups(member)).toBe(0);
     expect(await memberships()).toEqual({ entries: before.entries });
+    expect(await gate.current.logEntry(answered.delivery, "command denied")).toMatchObject({
+      actor: member.login,
+      command: "deploy",
+      reason: "invalid_arguments",
+    });
     await expectServed(gate.current);
   });
 

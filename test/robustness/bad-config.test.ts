@@ -62,6 +62,8 @@ describe("bad configuration files, read by the built app", () => {
       expect(effects.reply).toMatch(/^member-gate's configuration is invalid, so no command ran\./);
       expect(effects.reply).toContain(replyNaming(repo, problem));
       expect(gate.current.org.lookups()).toBe(lookups);
+      const logged = await gate.current.logEntry(answered.delivery, "config not usable");
+      expect(logged).toMatchObject({ level: 40, outcome: "invalid", repo: `acme/${repo.name}` });
       figure(`a file that ${what}`, `${answered.status} in ${answered.ms} ms`);
 
       gate.current.org.setConfig(repo, DEPLOY_YAML);
@@ -89,6 +91,9 @@ describe("bad configuration files, read by the built app", () => {
       reply:
         "@alice\n- `/deploy`: did not run: the team acme/ghosts named in " +
         "`.github/member-gate.yml` does not exist; ask an owner of acme to fix the configuration.",
+    });
+    expect(await gate.current.logEntry(answered.delivery, "command denied")).toMatchObject({
+      reason: "team_not_found",
     });
     const after = await gate.current.cached();
     expect(after["team"]).toEqual(before["team"]);
