@@ -2,8 +2,13 @@ import { readFileSync } from "node:fs";
 
 import { startApp, runAppUntilExit, type RunningApp } from "./helpers/app-process.js";
 import { GitHubStub, STUB_TOKEN } from "./helpers/github-stub.js";
-import { sendDelivery } from "./helpers/signed-delivery.js";
+import { deliverAndAwait, sendDelivery } from "./helpers/signed-delivery.js";
+import { StubbedOrg } from "./helpers/stubbed-org.js";
 import { TEST_PRIVATE_KEY } from "./helpers/test-app.js";
+
+const ALICE = { id: 501, login: "alice" };
+/** The path of `.github/member-gate.yml` as the config plugin asks for it. */
+const CONFIG_FILE = ".github%2Fmember-gate.yml";
 
 const ping = JSON.parse(readFileSync("test/fixtures/ping.json", "utf8")) as unknown;
 
@@ -11,17 +16,18 @@ const ping = JSON.parse(readFileSync("test/fixtures/ping.json", "utf8")) as unkn
 const KEY_FRAGMENT = TEST_PRIVATE_KEY.split("\n")[5] ?? "";
 
 describe("the production start path (node dist/main.js)", () => {
-  let stub: GitHubStub;
+  let org: StubbedOrg;
   let app: RunningApp;
 
   beforeAll(async () => {
-    stub = await GitHubStub.start();
-    app = await startApp(stub);
+    org = await StubbedOrg.start();
+    org.addMember(ALICE);
+    app = await startApp(org.stub);
   });
 
   afterAll(async () => {
     await app?.stop();
-    await stub?.close();
+    await org?.close();
   });
 
   it("answers /healthz with 200 while the process runs", async () => {
@@ -82,6 +88,30 @@ describe("the production start path (node dist/main.js)", () => {
 
     expect(response.status).toBeGreaterThanOrEqual(200);
     expect(response.status).toBeLessThan(300);
+  });
+
+  it("decides a signed comment: a member's /deploy is dispatched and answered with a rocket", async () => {
+    const { payload, posted } = org.comment("/deploy staging");
+    const reaction = `/comments/${posted.commentId}/reactions`;
+
+    const { response } = await deliverAndAwait(
+      app.url,
+      { event: "issue_comment", payload },
+      org.stub,
+      (request) => request.path.endsWith(reaction),
+    );
+
+    expect(response.status).toBe(200);
+    expect(org.effectsOf(posted)).toEqual({ dispatches: 1, reactions: ["rocket"], reply: "" });
+    const [config] = org.stub.calls("GET", `/repos/acme/widgets/contents/${CONFIG_FILE}`);
+    expect(config?.headers.accept).toBe("application/vnd.github.v3.raw");
+    const [lookup] = org.stub.calls("GET", "/orgs/acme/memberships/alice");
+    expect(lookup?.headers.authorization).toBe(`token ${STUB_TOKEN}`);
+    const [dispatch] = org.dispatches();
+    expect(JSON.parse(dispatch?.body ?? "{}")).toMatchObject({
+      event_type: "deploy-command",
+      client_payload: { command: "deploy", args: "staging", actor: ALICE },
+    });
   });
 
   it("logs JSON lines that never contain the private key or a token", () => {

@@ -98,7 +98,10 @@ async function readConfig(github: ConfigClient, repo: RepoRef): Promise<LoadedCo
     if (found.length === 0) return { outcome: "absent" };
 
     const file = found.map((one) => `${one.path} in ${one.owner}/${one.repo}`).join(", ");
-    const validation = validateConfig(config);
+    // The plugin merges every file into one object, which turns a list into keys "0", "1"...:
+    // validate a file that is not a mapping as it is, so the problem names it.
+    const notMapping = found.find((one) => !isMapping(one.config));
+    const validation = validateConfig(notMapping ? notMapping.config : config);
     return validation.outcome === "valid"
       ? validation
       : { outcome: "invalid", file, problems: validation.problems };
@@ -108,6 +111,10 @@ async function readConfig(github: ConfigClient, repo: RepoRef): Promise<LoadedCo
     const file = `${CONFIG_PATH} in ${repo.owner}/${repo.repo}`;
     return { outcome: "invalid", file, problems: [pluginProblem(error)] };
   }
+}
+
+function isMapping(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isHttpFailure(error: unknown): boolean {

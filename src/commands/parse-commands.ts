@@ -70,7 +70,7 @@ function commandLines(body: string): string[] {
   let paragraph: TextLine[] = [];
   let fence: string | undefined;
   const endParagraph = () => {
-    lines.push(...outsideCodeSpans(paragraph));
+    for (const line of outsideCodeSpans(paragraph)) lines.push(line);
     paragraph = [];
   };
 
@@ -99,12 +99,20 @@ function closesFence(text: string, fence: string): boolean {
   return marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length;
 }
 
-/** Lines of a paragraph that do not start inside an inline code span (which may span lines). */
+/**
+ * Lines of a paragraph that do not start inside an inline code span (which may span lines). Lines
+ * and spans both come in order, so one walk over each decides every line.
+ */
 function outsideCodeSpans(paragraph: readonly TextLine[]): string[] {
   const spans = codeSpans(paragraph.map((line) => line.text).join("\n"));
-  return paragraph
-    .filter((line) => !spans.some(([start, end]) => line.offset >= start && line.offset < end))
-    .map((line) => line.text);
+  const outside: string[] = [];
+  let span = 0;
+  for (const line of paragraph) {
+    while (span < spans.length && spans[span]![1] <= line.offset) span += 1;
+    const [start] = spans[span] ?? [Infinity];
+    if (line.offset < start) outside.push(line.text);
+  }
+  return outside;
 }
 
 /**
@@ -113,11 +121,12 @@ function outsideCodeSpans(paragraph: readonly TextLine[]): string[] {
  */
 function codeSpans(text: string): Array<[number, number]> {
   const runs = [...text.matchAll(/`+/g)].map((run) => ({ at: run.index, length: run[0].length }));
+  const closers = nextOfSameLength(runs.map((run) => run.length));
   const spans: Array<[number, number]> = [];
   let open = 0;
   while (open < runs.length) {
     const opener = runs[open]!;
-    const close = runs.findIndex((run, index) => index > open && run.length === opener.length);
+    const close = closers[open]!;
     if (close === -1) {
       open += 1;
       continue;
@@ -126,4 +135,19 @@ function codeSpans(text: string): Array<[number, number]> {
     open = close + 1;
   }
   return spans;
+}
+
+/**
+ * For each run, the index of the next run of the same length, or -1: found in one pass from the
+ * end, so that a comment with many backtick runs costs linear time, not quadratic.
+ */
+function nextOfSameLength(lengths: readonly number[]): number[] {
+  const next = new Array<number>(lengths.length);
+  const seen = new Map<number, number>();
+  for (let index = lengths.length - 1; index >= 0; index -= 1) {
+    const length = lengths[index]!;
+    next[index] = seen.get(length) ?? -1;
+    seen.set(length, index);
+  }
+  return next;
 }

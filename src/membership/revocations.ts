@@ -8,6 +8,7 @@ import type { MembershipCache } from "../cache/membership-cache.js";
  * it succeeds this process trusts no cached "member" answer for that org.
  */
 export class Revocations {
+  /** In this process only: a restart forgets them until GitHub redelivers (README, Limitations). */
   readonly #pending = new Map<number, Invalidation[]>();
 
   constructor(

@@ -1,7 +1,6 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 
 import nock from "nock";
-import sqlite3 from "sqlite3";
 
 import { SqliteStore } from "../../src/cache/sqlite-store.js";
 import { StoreFault } from "../../src/cache/store-errors.js";
@@ -14,29 +13,11 @@ import {
   tempSqliteUrl,
 } from "../helpers/gate-fixture.js";
 import { GITHUB, guardNetwork, testOctokit } from "../helpers/github-client.js";
+import { corrupt, holdWriteLock } from "../helpers/sqlite-damage.js";
 
 const aliceMembership = `/orgs/${ORG.login}/memberships/${ALICE.login}`;
 const removeAlice = { kind: "org_member", orgId: ORG.orgId, userId: ALICE.id } as const;
 const STORE_DEADLINE_MS = 300;
-
-/** Another process's connection that opens a write transaction and keeps the write lock. */
-async function holdWriteLock(path: string): Promise<() => Promise<void>> {
-  const other = new sqlite3.Database(path);
-  const exec = (sql: string) =>
-    new Promise<void>((resolve, reject) => other.exec(sql, (e) => (e ? reject(e) : resolve())));
-  await exec("BEGIN IMMEDIATE; INSERT INTO keyv (key, value) VALUES ('other', '{}');");
-  return async () => {
-    await exec("ROLLBACK");
-    await new Promise<void>((resolve) => other.close(() => resolve()));
-  };
-}
-
-/** Overwrites the database, its write-ahead log and its index in place, as a disk fault would. */
-function corrupt(path: string): void {
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    writeFileSync(file, Buffer.alloc(65536, 0x5a));
-  }
-}
 
 describe("a damaged SQLite store", () => {
   guardNetwork();

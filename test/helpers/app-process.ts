@@ -1,4 +1,4 @@
-import { copyFileSync } from "node:fs";
+import { chownSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { TEST_APP_ID, TEST_PRIVATE_KEY, TEST_WEBHOOK_SECRET } from "./test-app.js";
@@ -41,18 +41,21 @@ export interface RunningApp {
 /**
  * Starts `node dist/main.js` in a fresh working folder with `appEnv` plus `overrides`, and waits
  * for Probot's "Listening" line. Rejects with the output if it exits or stays silent instead.
- * `files` are copied from the repository into the working folder first (e.g. `app.yml`).
+ * `files` are copied from the repository into the working folder first (e.g. `app.yml`). With
+ * `user`, the app runs as that user, who owns the working folder.
  */
 export async function startApp(
   stub: GitHubStub,
   overrides: Record<string, string> = {},
   files: readonly string[] = [],
+  user?: { readonly uid: number; readonly gid: number },
 ): Promise<RunningApp> {
   const folder = tempFolder();
   for (const file of files) copyFileSync(join(ROOT, file), join(folder.path, file));
+  if (user) chownSync(folder.path, user.uid, user.gid);
   const port = await freePort();
   const env = { ...appEnv(stub, folder.path), PORT: String(port), ...overrides };
-  const child = spawnBuilt("main.js", [], { cwd: folder.path, env });
+  const child = spawnBuilt("main.js", [], { cwd: folder.path, env, ...(user && { user }) });
   const stop = async () => {
     const exit = await child.stop();
     folder.remove();

@@ -48,6 +48,7 @@ export function spawnBuilt(script: string, args: readonly string[], options: Spa
     cwd: options.cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    ...options.user,
   });
   return new NodeChild(child);
 }
@@ -55,6 +56,8 @@ export function spawnBuilt(script: string, args: readonly string[], options: Spa
 export interface SpawnOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Runs the child as this user (only root may ask). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** A port that was free a moment ago (Probot reads PORT=0 as 3000, so tests pick one). */

@@ -35,11 +35,22 @@ type Payload = Record<string, unknown> & {
 
 let deliveries = 0;
 
-/** The fixture of `event.action`, as a fresh copy with the comment's body replaced. */
-export function commentPayload(body: string, action: "created" | "edited" = "created"): Payload {
+/**
+ * The fixture of `event.action`, as a fresh copy with the comment's body replaced, and, given an
+ * actor, written (and sent) by them.
+ */
+export function commentPayload(
+  body: string,
+  action: "created" | "edited" = "created",
+  actor?: ActorRef,
+): Payload {
   const file = join(process.cwd(), "test", "fixtures", `issue_comment.${action}.json`);
   const payload = JSON.parse(readFileSync(file, "utf8")) as Payload;
   payload.comment.body = body;
+  if (actor) {
+    payload.comment.user = { ...payload.comment.user, login: actor.login, id: actor.id };
+    payload.sender = { ...payload.sender, login: actor.login, id: actor.id };
+  }
   return payload;
 }
 

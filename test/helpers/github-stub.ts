@@ -16,6 +16,8 @@ export interface StubReply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Waits this long before answering (a slow GitHub). */
   readonly delayMs?: number;
+  /** Closes the connection instead of answering: the client sees a connection reset. */
+  readonly hangUp?: boolean;
 }
 
 /** A fixed reply, or one computed from the request and the path's `:name` parameters. */
@@ -126,6 +128,10 @@ export class GitHubStub {
     const reply = this.#reply(recorded);
     if (reply.delayMs !== undefined) await new Promise((done) => setTimeout(done, reply.delayMs));
     if (response.destroyed) return;
+    if (reply.hangUp) {
+      request.socket.destroy();
+      return;
+    }
     const headers = { "content-type": "application/json", ...reply.headers };
     const body = serialize(reply.body);
     response.writeHead(reply.status, headers).end(body);

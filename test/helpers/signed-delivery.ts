@@ -11,21 +11,46 @@ export interface Delivery {
   readonly payload: unknown;
   /** The secret to sign with; `null` sends no signature. Default: the app's secret. */
   readonly secret?: string | null;
+  /** The `X-GitHub-Delivery` id; default: a fresh UUID. */
+  readonly id?: string;
+}
+
+/** A webhook request exactly as given: the body's bytes and the headers are not checked. */
+export interface RawDelivery {
+  readonly body: string | Buffer;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export { signature };
+
+/** The headers GitHub sends with a delivery of `event`, signed over `body` unless `secret` is null. */
+export function deliveryHeaders(
+  event: string,
+  body: string,
+  secret: string | null = TEST_WEBHOOK_SECRET,
+  id: string = randomUUID(),
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-github-event": event,
+    "x-github-delivery": id,
+  };
+  if (secret !== null) headers["x-hub-signature-256"] = signature(body, secret);
+  return headers;
+}
+
+/** Posts a webhook request to the app as it is, for deliveries GitHub would never send. */
+export async function postRaw(appUrl: string, delivery: RawDelivery): Promise<Response> {
+  const body = typeof delivery.body === "string" ? delivery.body : new Uint8Array(delivery.body);
+  return fetch(`${appUrl}${WEBHOOK_PATH}`, { method: "POST", headers: delivery.headers, body });
+}
 
 /** Posts a webhook delivery to the app over HTTP, signed the way GitHub signs it. */
 export async function sendDelivery(appUrl: string, delivery: Delivery): Promise<Response> {
   const body = JSON.stringify(delivery.payload);
   const secret = delivery.secret === undefined ? TEST_WEBHOOK_SECRET : delivery.secret;
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "x-github-event": delivery.event,
-    "x-github-delivery": randomUUID(),
-  };
-  if (secret !== null) headers["x-hub-signature-256"] = signature(body, secret);
-  return fetch(`${appUrl}${WEBHOOK_PATH}`, { method: "POST", headers, body });
+  const headers = deliveryHeaders(delivery.event, body, secret, delivery.id);
+  return postRaw(appUrl, { body, headers });
 }
 
 /**

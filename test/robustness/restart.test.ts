@@ -1,0 +1,128 @@
+import {
+  ALICE,
+  ALICE_NOT_A_MEMBER,
+  BOB,
+  startWithCachedMembers,
+  type BuiltGate,
+} from "../helpers/built-gate.js";
+import { useFigures } from "../helpers/figures.js";
+import { tempSqliteUrl } from "../helpers/gate-fixture.js";
+import { describeWithRedis, RedisServer } from "../helpers/redis-server.js";
+import { holdWriteLock } from "../helpers/sqlite-damage.js";
+import { until } from "../helpers/until.js";
+
+/** Store operations give up quickly while another process holds the write lock. */
+const DEADLINES = { env: { STORE_DEADLINE: "300" } };
+
+const figure = useFigures("A restart between a member_removed and the next command");
+
+/** After the restart alice is denied on GitHub's word, and bob is still served from the cache. */
+async function expectAliceDeniedBobCached(gate: BuiltGate, label: string): Promise<void> {
+  const lookups = { alice: gate.org.lookups(ALICE), bob: gate.org.lookups(BOB) };
+
+  const alice = await gate.comment("/deploy staging", { actor: ALICE });
+  const bob = await gate.comment("/deploy staging", { actor: BOB });
+
+  expect(gate.effectsOf(alice)).toEqual({
+    dispatches: 0,
+    reactions: ["-1"],
+    reply: ALICE_NOT_A_MEMBER,
+  });
+  expect(gate.org.lookups(ALICE)).toBe(lookups.alice + 1);
+  expect(gate.effectsOf(bob)).toEqual({ dispatches: 1, reactions: ["rocket"], reply: "" });
+  expect(gate.org.lookups(BOB)).toBe(lookups.bob);
+  figure(label, `alice -1 after 1 lookup in ${alice.ms} ms; bob rocket from the cache`);
+}
+
+describe("a restart after an acknowledged member_removed, on SQLite", () => {
+  const sqlite = tempSqliteUrl();
+  let gate: BuiltGate;
+
+  afterAll(async () => {
+    await gate?.stop();
+    await gate?.org.close();
+    sqlite.remove();
+  });
+
+  it("denies the removed member after the restart and keeps the other's answer", async () => {
+    gate = await startWithCachedMembers(sqlite.url, DEADLINES);
+    expect(await gate.removeFromOrg(ALICE)).toBe(200);
+
+    await gate.restart();
+
+    await expectAliceDeniedBobCached(gate, "acknowledged, restart, SQLite");
+  });
+});
+
+describeWithRedis("a restart after an acknowledged member_removed, on Redis", () => {
+  let redis: RedisServer;
+  let gate: BuiltGate;
+
+  afterAll(async () => {
+    await gate?.stop();
+    await gate?.org.close();
+    await redis?.remove();
+  });
+
+  it("denies the removed member after the restart and keeps the other's answer", async () => {
+    redis = await RedisServer.start({ persistent: true });
+    gate = await startWithCachedMembers(redis.url, DEADLINES);
+    expect(await gate.removeFromOrg(ALICE)).toBe(200);
+
+    await gate.restart();
+
+    await expectAliceDeniedBobCached(gate, "acknowledged, restart, Redis (persistent)");
+  });
+});
+
+describe("a restart after a member_removed the store could not write (answered 500)", () => {
+  let sqlite: ReturnType<typeof tempSqliteUrl>;
+  let gate: BuiltGate;
+
+  beforeEach(async () => {
+    sqlite = tempSqliteUrl();
+    gate = await startWithCachedMembers(sqlite.url, DEADLINES);
+    const unlock = await holdWriteLock(sqlite.url.replace("sqlite://", ""));
+    expect(await gate.removeFromOrg(ALICE)).toBe(500);
+    await gate.stop();
+    await unlock();
+  });
+
+  afterEach(async () => {
+    await gate.stop();
+    await gate.org.close();
+    sqlite.remove();
+  });
+
+  it("applies the removal when GitHub redelivers it at start-up, then denies", async () => {
+    const redelivered = gate.redeliverWhenAsked();
+
+    await gate.restart();
+    await until(() => redelivered.length === 1, "the redelivery");
+
+    expect(redelivered).toEqual([200]);
+    await expectAliceDeniedBobCached(gate, "500, restart, redelivered at start-up, SQLite");
+  });
+
+  // The process that answered 500 kept the removal in memory and distrusted the org's cached
+  // members; a restart forgets both, and the old "member" entry is trusted again until GitHub's
+  // redelivery (asked at start-up) lands. Reported: src/membership/revocations.ts keeps pending
+  // invalidations in memory only.
+  test.failing(
+    "admits nobody removed before the restart while the redelivery is on its way",
+    async () => {
+      const held: unknown[] = [];
+      gate.org.onRedeliver = (delivery) => held.push(delivery);
+
+      await gate.restart();
+      await until(() => gate.org.redeliveryRequests() === 1, "the request to redeliver");
+      const alice = await gate.comment("/deploy staging", { actor: ALICE });
+
+      figure(
+        "500, restart, command before the redelivery",
+        `alice ${gate.effectsOf(alice).reactions.join()}`,
+      );
+      expect(gate.effectsOf(alice)).toMatchObject({ dispatches: 0, reactions: ["-1"] });
+    },
+  );
+});
