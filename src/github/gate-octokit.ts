@@ -1,3 +1,4 @@
+import { request as octokitRequest } from "@octokit/request";
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 
@@ -45,6 +46,19 @@ function throttleFor(options: OctokitOptions): object {
 }
 
 /**
+ * The request the app's authentication makes installation tokens with. Probot hands auth-app a
+ * request without the base URL or the fetch the Octokit has: a token asked for through
+ * `octokit.auth()` (the direct client does) would go to github.com on GitHub Enterprise Server,
+ * with no deadline. Octokit's own requests are not affected: its auth hook passes its request.
+ */
+function authWithTokenRequest(options: OctokitOptions, fetch: typeof globalThis.fetch): unknown {
+  const auth: unknown = options.auth;
+  if (typeof auth !== "object" || auth === null) return auth;
+  const baseUrl = options.baseUrl ?? octokitRequest.endpoint.DEFAULTS.baseUrl;
+  return { ...auth, request: octokitRequest.defaults({ baseUrl, request: { fetch } }) };
+}
+
+/**
  * The Octokit class the app runs with. Probot's defaults would wait up to an hour on a rate limit
  * and retry for 14 s; inside a webhook that only turns an undecided answer into a late one. Here a
  * rate limit fails at once (the caller treats it as undecided), nothing is retried, the writes of
@@ -52,9 +66,11 @@ function throttleFor(options: OctokitOptions): object {
  * request has a deadline.
  */
 export function createGateOctokit(deadlineMs: number): typeof ProbotOctokit {
+  const fetch = nodeFetch(deadlineMs);
   return ProbotOctokit.plugin(serialWrites).defaults((options: OctokitOptions) => ({
     ...options,
-    request: { ...options.request, fetch: nodeFetch(deadlineMs) },
+    auth: authWithTokenRequest(options, fetch),
+    request: { ...options.request, fetch },
     retry: { enabled: false },
     throttle: throttleFor(options),
   }));

@@ -1,9 +1,17 @@
 import nock from "nock";
+import { Probot } from "probot";
 
 import { directClient, directClientFor } from "../../src/github/direct-client.js";
 import { classifyFailure } from "../../src/github/classify-failure.js";
+import { createGateOctokit } from "../../src/github/gate-octokit.js";
 import { GITHUB, guardNetwork, testInstallationOctokit } from "../helpers/github-client.js";
-import { nockInstallationToken } from "../helpers/test-app.js";
+import { silentLog } from "../helpers/silent-log.js";
+import {
+  TEST_APP_ID,
+  TEST_PRIVATE_KEY,
+  installationTokenBody,
+  nockInstallationToken,
+} from "../helpers/test-app.js";
 
 const GHE = "https://ghe.example.com";
 
@@ -109,6 +117,27 @@ describe("the direct GitHub client", () => {
       .reply(204);
 
     const answer = await dispatch(directClientFor(octokit, 9, 2_000), "deploy");
+
+    expect(answer.status).toBe(204);
+  });
+
+  it("makes the token on the GitHub Enterprise Server the app runs against, not on github.com", async () => {
+    const probot = new Probot({
+      appId: TEST_APP_ID,
+      privateKey: TEST_PRIVATE_KEY,
+      baseUrl: `${GHE}/api/v3`,
+      Octokit: createGateOctokit(2_000),
+      log: silentLog,
+    });
+    const octokit = await probot.auth(11);
+    nock(GHE)
+      .post("/api/v3/app/installations/11/access_tokens")
+      .reply(201, installationTokenBody(11));
+    nock(GHE, { reqheaders: { authorization: "token ghs_test_11" } })
+      .post("/api/v3/repos/acme/widgets/dispatches")
+      .reply(204);
+
+    const answer = await dispatch(directClientFor(octokit, 11, 2_000), "deploy");
 
     expect(answer.status).toBe(204);
   });

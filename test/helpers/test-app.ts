@@ -30,14 +30,19 @@ export async function testProbot(services: Services, log: Logger = silentLog): P
   return probot;
 }
 
+/** GitHub's answer when the test app makes a token for an installation. */
+export function installationTokenBody(installationId: number) {
+  return {
+    token: `ghs_test_${installationId}`,
+    expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    permissions: { members: "read", issues: "write", pull_requests: "read", contents: "write" },
+    repository_selection: "all",
+  };
+}
+
 /** The installation token exchange that precedes every installation API call. */
 export function nockInstallationToken(installationId: number): nock.Scope {
   return nock(GITHUB)
     .post(`/app/installations/${installationId}/access_tokens`)
-    .reply(201, {
-      token: `ghs_test_${installationId}`,
-      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-      permissions: { members: "read", issues: "write", pull_requests: "read", contents: "write" },
-      repository_selection: "all",
-    });
+    .reply(201, installationTokenBody(installationId));
 }
