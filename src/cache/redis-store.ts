@@ -2,7 +2,7 @@ import KeyvRedis, { createClient } from "@keyv/redis";
 import Keyv from "keyv";
 
 import { KEY_PREFIX, redactUrl, type GateStore } from "./gate-store.js";
-import { withDeadline } from "./store-errors.js";
+import { StoreGuard } from "./store-guard.js";
 
 /**
  * The shared store for several replicas. Commands fail at once while Redis is unreachable (no
@@ -14,12 +14,11 @@ export class RedisStore implements GateStore {
   readonly #keyv: Keyv;
   readonly #adapter: KeyvRedis<unknown>;
   readonly #client: ReturnType<typeof createClient>;
+  readonly #guard: StoreGuard;
 
-  private constructor(
-    url: string,
-    private readonly deadlineMs: number,
-  ) {
+  private constructor(url: string, deadlineMs: number) {
     this.location = redactUrl(url);
+    this.#guard = new StoreGuard(deadlineMs);
     this.#client = createClient({
       url,
       disableOfflineQueue: true,
@@ -108,6 +107,6 @@ export class RedisStore implements GateStore {
   }
 
   #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    return withDeadline(operation, this.deadlineMs, work);
+    return this.#guard.run(operation, work);
   }
 }

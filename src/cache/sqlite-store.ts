@@ -5,7 +5,7 @@ import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 
 import { KEY_PREFIX, redactUrl, type GateStore } from "./gate-store.js";
-import { withDeadline } from "./store-errors.js";
+import { StoreGuard } from "./store-guard.js";
 
 const TABLE = "keyv";
 /** Bytes the write-ahead log is truncated to after a checkpoint, so it cannot grow for ever. */
@@ -30,12 +30,11 @@ export class SqliteStore implements GateStore {
   readonly location: string;
   readonly #adapter: KeyvSqlite;
   readonly #keyv: Keyv;
+  readonly #guard: StoreGuard;
 
-  private constructor(
-    url: string,
-    private readonly deadlineMs: number,
-  ) {
+  private constructor(url: string, deadlineMs: number) {
     this.location = redactUrl(url);
+    this.#guard = new StoreGuard(deadlineMs);
     this.#adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: deadlineMs });
     this.#keyv = new Keyv({ store: this.#adapter, useKeyPrefix: false, throwOnErrors: true });
     this.#keyv.on("error", () => undefined); // errors reach callers as StoreFault instead
@@ -131,6 +130,6 @@ export class SqliteStore implements GateStore {
   }
 
   #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    return withDeadline(operation, this.deadlineMs, work);
+    return this.#guard.run(operation, work);
   }
 }

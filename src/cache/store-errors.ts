@@ -27,22 +27,3 @@ export class StoreUnavailableError extends Error {
     );
   }
 }
-
-/** Runs `operation`, failing with a {@link StoreFault} on error or after `deadlineMs`. */
-export async function withDeadline<T>(
-  name: string,
-  deadlineMs: number,
-  operation: () => Promise<T>,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs);
-  });
-  try {
-    return await Promise.race([operation(), deadline]);
-  } catch (error) {
-    throw new StoreFault(name, error);
-  } finally {
-    clearTimeout(timer);
-  }
-}
