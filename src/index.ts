@@ -3,6 +3,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import type { Settings } from "./config/settings.js";
 import { healthEndpoints } from "./http/health.js";
 import { metricsEndpoint } from "./http/metrics-endpoint.js";
+import { MissedRevocations } from "./membership/missed-revocations.js";
 import { redeliveryOptions, startRedeliveryChecks } from "./revocation/redelivery.js";
 import { registerRevocationHandlers } from "./revocation/revocation-handlers.js";
 import { openServices, type Services } from "./services.js";
@@ -29,12 +30,14 @@ export function memberGateWith(services: Services): ApplicationFunction {
 
 /**
  * The member-gate Probot app: opens the cache store (start-up fails with a clear message if it
- * cannot), registers the handlers, and starts the periodic check for missed deliveries.
+ * cannot), registers the handlers, and starts the checks for missed deliveries: at once (GitHub
+ * may send what it asks for again as soon as the server listens), then periodically. Cached
+ * members are trusted only once a check has found no revocation missed, or all were applied.
  */
 export function memberGate(settings: Settings): ApplicationFunction {
   return async (app, options) => {
-    const services = await openServices(settings, app.log);
+    const services = await openServices(settings, app.log, MissedRevocations.unknownUntilChecked());
     await memberGateWith(services)(app, options);
-    startRedeliveryChecks(redeliveryOptions(app, services));
+    void startRedeliveryChecks(redeliveryOptions(app, services));
   };
 }

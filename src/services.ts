@@ -8,6 +8,7 @@ import { MembershipLookup } from "./github/membership-lookup.js";
 import { RateLimitBrake } from "./github/rate-limit-brake.js";
 import { GateMetrics } from "./metrics/gate-metrics.js";
 import { MembershipGate } from "./membership/membership-gate.js";
+import { MissedRevocations } from "./membership/missed-revocations.js";
 import { Revocations } from "./membership/revocations.js";
 import { TeamDirectory } from "./membership/team-directory.js";
 
@@ -24,6 +25,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** Expired entries are purged this often, or once per the longest answer TTL if that is shorter. */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 /** How soon a failed invalidation is written once the store is back, on every other replica too. */
 const REPLAY_INTERVAL_MS = 5 * 1000;
@@ -33,6 +35,7 @@ export function buildServices(
   store: GateStore,
   log: Logger,
   metrics: GateMetrics = new GateMetrics(),
+  missed: MissedRevocations = MissedRevocations.assumeNone(),
 ): Services {
   const ttls = {
     memberTtlMs: settings.memberTtlSeconds * 1000,
@@ -41,7 +44,7 @@ export function buildServices(
   const cache = new MembershipCache(store, ttls, log.child({ name: "cache" }));
   const lookup = new MembershipLookup(new RateLimitBrake());
   const teams = new TeamDirectory(store, lookup, ttls.memberTtlMs, log.child({ name: "teams" }));
-  const revocations = new Revocations(cache, log.child({ name: "revocations" }));
+  const revocations = new Revocations(cache, log.child({ name: "revocations" }), missed);
   const gate = new MembershipGate({
     metrics,
     cache,
@@ -50,7 +53,8 @@ export function buildServices(
     revocations,
     log: log.child({ name: "gate" }),
   });
-  const purge = setInterval(() => void purgeExpired(store, log), PURGE_INTERVAL_MS).unref();
+  const purgeEveryMs = Math.min(PURGE_INTERVAL_MS, Math.max(ttls.memberTtlMs, ttls.nonMemberTtlMs));
+  const purge = setInterval(() => void purgeExpired(store, log), purgeEveryMs).unref();
   const replay = setInterval(() => void revocations.replayAll(), REPLAY_INTERVAL_MS).unref();
 
   const close = async () => {
@@ -61,12 +65,19 @@ export function buildServices(
   return { settings, store, metrics, cache, gate, revocations, teams, close };
 }
 
-/** Opens the store named by the settings and builds the services around it. */
-export async function openServices(settings: Settings, log: Logger): Promise<Services> {
+/**
+ * Opens the store named by the settings and builds the services around it. The app passes
+ * `missed` unknown until its first check of missed deliveries; the CLI assumes none.
+ */
+export async function openServices(
+  settings: Settings,
+  log: Logger,
+  missed: MissedRevocations = MissedRevocations.assumeNone(),
+): Promise<Services> {
   const store = await openStore(settings.cacheUrl, settings.storeDeadlineMs);
   log.info({ store: store.kind, location: store.location }, "cache store ready");
   await purgeExpired(store, log);
-  return buildServices(settings, store, log);
+  return buildServices(settings, store, log, new GateMetrics(), missed);
 }
 
 async function purgeExpired(store: GateStore, log: Logger): Promise<void> {

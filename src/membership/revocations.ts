@@ -1,11 +1,13 @@
 import type { Logger } from "probot";
 
 import { invalidationKeys, type Invalidation } from "./invalidation.js";
+import { MissedRevocations } from "./missed-revocations.js";
 import type { MembershipCache } from "../cache/membership-cache.js";
 
 /**
  * Applies invalidations to the cache. One that fails (store down) is kept and retried, and until
- * it succeeds this process trusts no cached "member" answer for that org.
+ * it succeeds this process trusts no cached "member" answer for that org. Nor does it trust any
+ * while a revocation GitHub delivered may not have been applied by any replica (`missed`).
  */
 export class Revocations {
   /** In this process only: a restart forgets them until GitHub redelivers (README, Limitations). */
@@ -14,6 +16,7 @@ export class Revocations {
   constructor(
     private readonly cache: MembershipCache,
     private readonly log: Logger,
+    readonly missed: MissedRevocations = MissedRevocations.assumeNone(),
   ) {}
 
   /** Applies the invalidation; throws StoreFault after recording it as pending. */
@@ -27,9 +30,9 @@ export class Revocations {
     }
   }
 
-  /** True while an invalidation of the org is still pending. */
+  /** True while an invalidation of the org is still pending, or a missed revocation unapplied. */
   isDistrusted(orgId: number): boolean {
-    return this.#pending.has(orgId);
+    return this.#pending.has(orgId) || !this.missed.settled;
   }
 
   /** Retries the org's pending invalidations; those that succeed are forgotten. */

@@ -2,12 +2,15 @@ import type { Logger, Probot, ProbotOctokit } from "probot";
 
 import { missedDeliveries, type DeliveryAttempt } from "./missed-deliveries.js";
 import { KEY_PREFIX, type GateStore } from "../cache/gate-store.js";
+import type { MissedRevocations } from "../membership/missed-revocations.js";
 import type { Services } from "../services.js";
 
 /** When the last check listed deliveries, in ms since the epoch; kept without a TTL. */
 export const LAST_CHECK_KEY = `${KEY_PREFIX}meta:redelivery-checked-at`;
 
 export const REDELIVERY_INTERVAL_MS = 5 * 60 * 1000;
+/** Until a check has succeeded the cache is not trusted: a failed one is tried again soon. */
+export const FIRST_CHECK_RETRY_MS = 15 * 1000;
 
 /** A delivery still in flight when a check starts is listed by the next one. */
 const OVERLAP_MS = 60 * 1000;
@@ -21,12 +24,16 @@ export interface RedeliveryOptions {
   readonly log: Logger;
   /** How far back a first check looks: older entries have expired anyway. */
   readonly lookbackMs: number;
+  /** Told what each successful check found missed. */
+  readonly missed?: MissedRevocations;
 }
 
 /** What one check did, for logs and tests. */
 export interface RedeliveryReport {
   readonly outcome: "checked" | "failed";
   readonly listed: number;
+  /** Watched events (guids) that no attempt delivered, whether or not this replica asked for them. */
+  readonly missed: readonly string[];
   readonly requested: readonly string[];
 }
 
@@ -42,37 +49,78 @@ export async function checkMissedDeliveries(options: RedeliveryOptions): Promise
     const since = await lastCheck(options, startedAt);
     const octokit = await options.appOctokit();
     const attempts = await listSince(octokit, since);
-    const requested = await requestAll(octokit, options, missedDeliveries(attempts));
+    const missed = missedDeliveries(attempts);
+    options.missed?.found(missed.map((attempt) => attempt.guid));
+    const requested = await requestAll(octokit, options, missed);
     if (requested.every((entry) => entry.ok)) {
-      await options.store.set(LAST_CHECK_KEY, startedAt - OVERLAP_MS);
+      await options.store.set(LAST_CHECK_KEY, startedAt - OVERLAP_MS).catch(noteUnsaved(options));
     }
-    options.log.debug(
-      { listed: attempts.length, requested: requested.length },
-      "deliveries checked",
-    );
-    return { outcome: "checked", listed: attempts.length, requested: requested.map((r) => r.guid) };
+    const figures = { listed: attempts.length, missed: missed.length, requested: requested.length };
+    if (missed.length > 0) {
+      options.log.warn(
+        figures,
+        "missed revocations found; cached members distrusted until applied",
+      );
+    } else {
+      options.log.debug(figures, "deliveries checked");
+    }
+    return {
+      outcome: "checked",
+      listed: attempts.length,
+      missed: missed.map((attempt) => attempt.guid),
+      requested: requested.map((entry) => entry.guid),
+    };
   } catch (error) {
     options.log.warn({ err: error }, "missed deliveries not checked; trying again later");
-    return { outcome: "failed", listed: 0, requested: [] };
+    return { outcome: "failed", listed: 0, missed: [], requested: [] };
   }
 }
 
-/** Checks now, then every `intervalMs` on an unref'd timer; returns the function that stops it. */
-export function startRedeliveryChecks(
-  options: RedeliveryOptions,
-  intervalMs = REDELIVERY_INTERVAL_MS,
-): () => void {
-  let running: Promise<unknown> | undefined;
-  const tick = () => {
-    running ??= checkMissedDeliveries(options).finally(() => (running = undefined));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs).unref();
-  return () => clearInterval(timer);
+/** The next check covers the same period again: harmless, so only noted. */
+function noteUnsaved(options: RedeliveryOptions): (error: unknown) => void {
+  return (error) => options.log.warn({ err: error }, "time of the deliveries check not saved");
 }
 
+/**
+ * Checks now, then every `intervalMs` on an unref'd timer; until a check has succeeded, a failed
+ * one is tried again after `FIRST_CHECK_RETRY_MS`. Logs the first check's outcome at info, and
+ * resolves once it is done with the function that stops the checks.
+ */
+export async function startRedeliveryChecks(
+  options: RedeliveryOptions,
+  intervalMs = REDELIVERY_INTERVAL_MS,
+): Promise<() => void> {
+  let running: Promise<RedeliveryReport> | undefined;
+  let succeeded = false;
+  let retry: NodeJS.Timeout | undefined;
+  const tick = (): Promise<RedeliveryReport> => {
+    running ??= checkMissedDeliveries(options).finally(() => (running = undefined));
+    return running.then((report) => {
+      succeeded ||= report.outcome === "checked";
+      if (!succeeded && retry === undefined) {
+        retry = setTimeout(() => {
+          retry = undefined;
+          void tick();
+        }, FIRST_CHECK_RETRY_MS).unref();
+      }
+      return report;
+    });
+  };
+  const first = await tick();
+  options.log.info(
+    { outcome: first.outcome, missed: first.missed.length, trusted: options.missed?.settled },
+    "first check of missed deliveries done",
+  );
+  const timer = setInterval(() => void tick(), intervalMs).unref();
+  return () => {
+    clearInterval(timer);
+    clearTimeout(retry);
+  };
+}
+
+/** Since the last check, or one lookback if it is unknown (never checked, or the store is down). */
 async function lastCheck(options: RedeliveryOptions, now: number): Promise<number> {
-  const [stored] = await options.store.getMany([LAST_CHECK_KEY]);
+  const [stored] = await options.store.getMany([LAST_CHECK_KEY]).catch(() => [undefined]);
   const floor = now - options.lookbackMs;
   return typeof stored === "number" ? Math.max(stored, floor) : floor;
 }
@@ -136,5 +184,6 @@ export function redeliveryOptions(app: Probot, services: Services): RedeliveryOp
     store: services.store,
     log: app.log.child({ name: "redelivery" }),
     lookbackMs: Math.max(memberTtlSeconds, nonMemberTtlSeconds) * 1000,
+    missed: services.revocations.missed,
   };
 }

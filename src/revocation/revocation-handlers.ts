@@ -41,6 +41,7 @@ export async function handleDelivery(
     const plan = revocationPlan(delivery.event, delivery.payload);
     const failures = await applyPlan(services, delivery, plan, log);
     if (failures.length > 0) throw failures[0];
+    services.revocations.missed.applied(delivery.id);
   } finally {
     stop();
   }

@@ -13,6 +13,14 @@ import {
 } from "./child-process.js";
 
 const STARTED = /Listening on http/;
+/** The app trusts its cache only after this line: tests that count cache hits start after it. */
+const FIRST_CHECK_DONE = /first check of missed deliveries done/;
+/** Without APP_ID and a key there is no app to check deliveries for. */
+const SETUP_MODE = /Probot is in setup mode/;
+
+function isStarted(output: string): boolean {
+  return STARTED.test(output) && (FIRST_CHECK_DONE.test(output) || SETUP_MODE.test(output));
+}
 const START_TIMEOUT_MS = 15_000;
 
 /** The environment the production start path runs with in tests: the stub stands in for GitHub. */
@@ -88,7 +96,7 @@ export async function runAppUntilExit(
 
 async function listening(child: NodeChild): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!STARTED.test(child.output)) {
+  while (!isStarted(child.output)) {
     if (child.process.exitCode !== null || Date.now() > deadline) {
       const { code, output } = await child.stop();
       throw new Error(`the app did not start (exit ${code}):\n${output}`);

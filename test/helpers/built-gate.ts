@@ -68,6 +68,12 @@ export class BuiltGate {
     return response?.status === 200;
   }
 
+  /** True once `/readyz` answers 200: the cache store answers a read. */
+  async isReady(): Promise<boolean> {
+    const response = await fetch(`${this.app.url}/readyz`).catch(() => undefined);
+    return response?.status === 200;
+  }
+
   /** Stops the app (if running) and starts it again on the same cache. */
   async restart(): Promise<void> {
     await this.stop();
@@ -131,10 +137,11 @@ export class BuiltGate {
   /** From now on, a delivery the app asks GitHub to send again is sent again; returns the answers. */
   redeliverWhenAsked(): number[] {
     const answers: number[] = [];
+    // GitHub sends it a moment later; by then the app that asked is listening
     this.org.onRedeliver = (delivery) =>
-      void this.deliver(delivery.event, delivery.payload, delivery.guid).then((status) =>
-        answers.push(status),
-      );
+      void until(() => this.#app !== undefined, "the app to be listening")
+        .then(() => this.deliver(delivery.event, delivery.payload, delivery.guid))
+        .then((status) => answers.push(status));
     return answers;
   }
 

@@ -57,7 +57,8 @@ export class GitHubStub {
     const stub = new GitHubStub(server, options.record ?? true);
     server.on("request", (request, response) => void stub.#answer(request, response));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return stub;
+    // the app checks its delivery log before it listens; none missed unless a test says so
+    return stub.on("GET", "/app/hook/deliveries", { status: 200, body: [] });
   }
 
   /** `127.0.0.1:PORT`, the value of GHE_HOST. */

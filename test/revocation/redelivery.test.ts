@@ -1,10 +1,12 @@
 import nock from "nock";
 import type { Probot } from "probot";
 
+import { MissedRevocations } from "../../src/membership/missed-revocations.js";
 import { missedDeliveries, type DeliveryAttempt } from "../../src/revocation/missed-deliveries.js";
 import { checkMissedDeliveries, LAST_CHECK_KEY } from "../../src/revocation/redelivery.js";
 import type { RedeliveryOptions } from "../../src/revocation/redelivery.js";
 import type { Services } from "../../src/services.js";
+import { FaultyStore } from "../helpers/faulty-store.js";
 import { openSqlite, servicesOver, tempSqliteUrl } from "../helpers/gate-fixture.js";
 import { GITHUB, guardNetwork } from "../helpers/github-client.js";
 import { silentLog } from "../helpers/silent-log.js";
@@ -91,7 +93,7 @@ describe("checkMissedDeliveries", () => {
 
     const report = await checkMissedDeliveries(options);
 
-    expect(report).toEqual({ outcome: "checked", listed: 2, requested: ["g-1"] });
+    expect(report).toEqual({ outcome: "checked", listed: 2, missed: ["g-1"], requested: ["g-1"] });
     expect(await lastCheck()).toBeGreaterThan(Date.now() - 2 * MINUTE);
   });
 
@@ -115,6 +117,7 @@ describe("checkMissedDeliveries", () => {
     expect(await checkMissedDeliveries(options)).toEqual({
       outcome: "checked",
       listed: 0,
+      missed: [],
       requested: [],
     });
   });
@@ -148,5 +151,41 @@ describe("checkMissedDeliveries", () => {
 
     await checkMissedDeliveries(options);
     expect(await checkMissedDeliveries(options)).toMatchObject({ requested: [] });
+  });
+
+  it("tells what it found missed, whoever asks for it, so that cached members wait for it", async () => {
+    const missed = MissedRevocations.unknownUntilChecked();
+    const failed = attempt("g-removed", 3, 500);
+    listing().reply(200, [failed]);
+    redelivery(failed.id).reply(202, {});
+
+    await checkMissedDeliveries({ ...options, missed });
+
+    expect(missed.settled).toBe(false);
+    missed.applied("g-removed");
+    expect(missed.settled).toBe(true);
+  });
+
+  it("checks one lookback back when the store that keeps the last check cannot be used", async () => {
+    const missed = MissedRevocations.unknownUntilChecked();
+    const store = new FaultyStore(services.store);
+    store.failing.add("read").add("write");
+    const failed = attempt("g-removed", 30, 500);
+    listing().reply(200, [failed, attempt("g-older-than-ttl", 61, 500)]);
+    redelivery(failed.id).reply(202, {});
+
+    const report = await checkMissedDeliveries({ ...options, store, missed });
+
+    expect(report).toMatchObject({ outcome: "checked", missed: ["g-removed"] });
+    expect(missed.settled).toBe(false);
+  });
+
+  it("leaves what was missed unknown when the check fails", async () => {
+    const missed = MissedRevocations.unknownUntilChecked();
+    listing().reply(502, "Bad Gateway");
+
+    await checkMissedDeliveries({ ...options, missed });
+
+    expect(missed.settled).toBe(false);
   });
 });
