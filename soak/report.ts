@@ -205,7 +205,7 @@ function growthFigures(sqlite: boolean): Figure[] {
     { name: "SQLite file + WAL", value: storeBytes, tolerance: FILE_TOLERANCE, unit: mib },
     { name: "membership rows", value: membershipRows, tolerance: FILE_TOLERANCE, unit: String },
     {
-      name: "delivery-claim rows (kept 24 h)",
+      name: "delivery-claim rows",
       value: claimRows,
       tolerance: FILE_TOLERANCE,
       unit: String,

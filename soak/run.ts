@@ -144,6 +144,7 @@ async function main(): Promise<number> {
       LOOKUP_DEADLINE: String(options.lookupDeadlineMs),
       MEMBER_TTL: String(options.memberTtlSeconds),
       NON_MEMBER_TTL: String(options.nonMemberTtlSeconds),
+      DELIVERY_TTL: String(options.deliveryTtlSeconds),
     },
     folder,
   );

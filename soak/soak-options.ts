@@ -15,6 +15,8 @@ export interface SoakOptions {
   /** SOAK_MEMBER_TTL and SOAK_NON_MEMBER_TTL (s): short, so that entries expire during the run. */
   readonly memberTtlSeconds: number;
   readonly nonMemberTtlSeconds: number;
+  /** SOAK_DELIVERY_TTL (s): the app's DELIVERY_TTL; short, so that delivery claims expire too. */
+  readonly deliveryTtlSeconds: number;
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,5 +43,6 @@ export function readSoakOptions(env: NodeJS.ProcessEnv = process.env): SoakOptio
     lookupDeadlineMs: Math.round(positive(env, "SOAK_LOOKUP_DEADLINE", 1000)),
     memberTtlSeconds: Math.round(positive(env, "SOAK_MEMBER_TTL", 120)),
     nonMemberTtlSeconds: Math.round(positive(env, "SOAK_NON_MEMBER_TTL", 60)),
+    deliveryTtlSeconds: Math.round(positive(env, "SOAK_DELIVERY_TTL", 120)),
   };
 }

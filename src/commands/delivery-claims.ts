@@ -2,8 +2,6 @@ import type { Logger } from "probot";
 
 import { KEY_PREFIX, type GateStore } from "../cache/gate-store.js";
 
-/** GitHub lets a delivery be redelivered for a few days; a day covers automatic retries. */
-export const DELIVERY_CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
 const MAX_LOCAL_CLAIMS = 10_000;
 
 export type ClaimResult = "claimed" | "already_claimed";
@@ -18,16 +16,18 @@ export class DeliveryClaims {
   /** delivery id → when its local claim expires (ms since epoch). */
   readonly #local = new Map<string, number>();
 
+  /** `ttlMs`: DELIVERY_TTL; GitHub lets a delivery be redelivered by hand for a few days. */
   constructor(
     private readonly store: GateStore,
     private readonly log: Logger,
+    private readonly ttlMs: number,
   ) {}
 
   async claim(delivery: string): Promise<ClaimResult> {
     if (!this.#claimLocally(delivery)) return "already_claimed";
 
     try {
-      const won = await this.store.claim(claimKey(delivery), DELIVERY_CLAIM_TTL_MS);
+      const won = await this.store.claim(claimKey(delivery), this.ttlMs);
       return won ? "claimed" : "already_claimed";
     } catch (error) {
       this.log.warn({ err: error, delivery }, "delivery claim not stored; claimed in this process");
@@ -42,7 +42,7 @@ export class DeliveryClaims {
     if (expiresAt !== undefined && expiresAt > now) return false;
 
     this.#forgetExpired(now);
-    this.#local.set(delivery, now + DELIVERY_CLAIM_TTL_MS);
+    this.#local.set(delivery, now + this.ttlMs);
     return true;
   }
 

@@ -10,6 +10,8 @@ export interface Settings {
   readonly lookupDeadlineMs: number;
   /** Upper bound of one cache store operation, in milliseconds. */
   readonly storeDeadlineMs: number;
+  /** How long a handled delivery id is remembered, so that a redelivered command does not run twice, in seconds. */
+  readonly deliveryTtlSeconds: number;
   /**
    * Probot's REDIS_URL is set: Octokit paces the writes of all replicas together, so the command
    * path writes through Octokit instead of the direct client.
@@ -46,6 +48,7 @@ const RULES = {
   NON_MEMBER_TTL: { fallback: 300, min: 1, max: 7 * 24 * 3600, unit: "seconds" },
   LOOKUP_DEADLINE: { fallback: 3000, min: 100, max: 9000, unit: "milliseconds" },
   STORE_DEADLINE: { fallback: 1000, min: 10, max: 5000, unit: "milliseconds" },
+  DELIVERY_TTL: { fallback: 24 * 3600, min: 60, max: 7 * 24 * 3600, unit: "seconds" },
 } satisfies Record<string, IntegerRule>;
 
 function readInteger(env: NodeJS.ProcessEnv, variable: keyof typeof RULES): number {
@@ -79,6 +82,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     nonMemberTtlSeconds: readInteger(env, "NON_MEMBER_TTL"),
     lookupDeadlineMs: readInteger(env, "LOOKUP_DEADLINE"),
     storeDeadlineMs: readInteger(env, "STORE_DEADLINE"),
+    deliveryTtlSeconds: readInteger(env, "DELIVERY_TTL"),
     clusteredWrites: (env.REDIS_URL ?? "").trim() !== "",
   };
 }

@@ -31,7 +31,11 @@ export function registerCommandHandlers(app: Probot, services: Services): void {
   const handling: CommentHandling = {
     services,
     configs: new ConfigSource(app.log.child({ name: "config" })),
-    claims: new DeliveryClaims(services.store, app.log.child({ name: "deliveries" })),
+    claims: new DeliveryClaims(
+      services.store,
+      app.log.child({ name: "deliveries" }),
+      services.settings.deliveryTtlSeconds * 1000,
+    ),
   };
 
   app.on(["issue_comment.created", "issue_comment.edited"], async (context) => {

@@ -8,6 +8,7 @@ describe("readSettings", () => {
       nonMemberTtlSeconds: 300,
       lookupDeadlineMs: 3000,
       storeDeadlineMs: 1000,
+      deliveryTtlSeconds: 86400,
       clusteredWrites: false,
     });
   });
@@ -19,6 +20,7 @@ describe("readSettings", () => {
       NON_MEMBER_TTL: "30",
       LOOKUP_DEADLINE: "1500",
       STORE_DEADLINE: "200",
+      DELIVERY_TTL: "600",
       REDIS_URL: "redis://127.0.0.1:6391",
     });
 
@@ -28,6 +30,7 @@ describe("readSettings", () => {
       nonMemberTtlSeconds: 30,
       lookupDeadlineMs: 1500,
       storeDeadlineMs: 200,
+      deliveryTtlSeconds: 600,
       clusteredWrites: true,
     });
   });
@@ -37,6 +40,7 @@ describe("readSettings", () => {
     ["MEMBER_TTL", "1h", "whole number of seconds"],
     ["NON_MEMBER_TTL", "0", "from 1 to"],
     ["LOOKUP_DEADLINE", "60000", "from 100 to 9000"],
+    ["DELIVERY_TTL", "30", "from 60 to 604800"],
     ["CACHE_URL", "postgres://db/gate", "sqlite://PATH or redis://HOST:PORT"],
   ])("stops at %s=%s and names the variable and the rule", (variable, value, rule) => {
     const read = () => readSettings({ [variable]: value });

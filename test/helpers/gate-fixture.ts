@@ -20,6 +20,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     nonMemberTtlSeconds: 300,
     lookupDeadlineMs: 2000,
     storeDeadlineMs: 1000,
+    deliveryTtlSeconds: 24 * 3600,
     ...overrides,
   };
 }
