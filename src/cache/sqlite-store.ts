@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 import KeyvSqlite from "@keyv/sqlite";
+import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import Keyv from "keyv";
 
 import { KEY_PREFIX, redactUrl, type GateStore } from "./gate-store.js";
@@ -11,6 +12,22 @@ const TABLE = "keyv";
 /** Bytes the write-ahead log is truncated to after a checkpoint, so it cannot grow for ever. */
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 const PURGE_BATCH = 2000;
+
+/** Another connection holds the write lock (or, briefly, the file). */
+function isBusy(error: Error): boolean {
+  return /SQLITE_BUSY|SQLITE_LOCKED/.test(error.message);
+}
+
+/**
+ * SQLite's own busy timeout sleeps with the connection's mutex held, and node's main thread
+ * waits for that mutex too: with the file locked by another process, a few queued writes froze
+ * the whole app for seconds. So SQLite gives up at once and the wait happens here, between tries,
+ * until the operation's deadline.
+ */
+const whileBusy = retry(handleWhen(isBusy), {
+  maxAttempts: Number.MAX_SAFE_INTEGER,
+  backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 100 }),
+});
 
 /** The SQLite file named by a `sqlite://PATH` URL (`:memory:` for none). */
 export function sqliteFile(url: string): string {
@@ -35,7 +52,7 @@ export class SqliteStore implements GateStore {
   private constructor(url: string, deadlineMs: number) {
     this.location = redactUrl(url);
     this.#guard = new StoreGuard(deadlineMs);
-    this.#adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}`, busyTimeout: deadlineMs });
+    this.#adapter = new KeyvSqlite({ uri: `sqlite://${sqlitePath(url)}` });
     this.#keyv = new Keyv({ store: this.#adapter, useKeyPrefix: false, throwOnErrors: true });
     this.#keyv.on("error", () => undefined); // errors reach callers as StoreFault instead
   }
@@ -43,6 +60,7 @@ export class SqliteStore implements GateStore {
   static async open(url: string, deadlineMs: number): Promise<SqliteStore> {
     const store = new SqliteStore(url, deadlineMs);
     await store.#run("open", async () => {
+      await store.#adapter.query("PRAGMA busy_timeout=0"); // node's sqlite3 sets 1000 ms
       await store.#adapter.query("PRAGMA journal_mode=WAL");
       await store.#adapter.query("PRAGMA synchronous=NORMAL");
       await store.#adapter.query(`PRAGMA journal_size_limit=${WAL_SIZE_LIMIT}`);
@@ -130,6 +148,6 @@ export class SqliteStore implements GateStore {
   }
 
   #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    return this.#guard.run(operation, work);
+    return this.#guard.run(operation, (signal) => whileBusy.execute(work, signal));
   }
 }

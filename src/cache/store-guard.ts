@@ -7,39 +7,47 @@ class StoreTimeout extends Error {
   override readonly name = "StoreTimeout";
 }
 
-function withinDeadline<T>(deadlineMs: number, work: () => Promise<T>): Promise<T> {
+/** One store operation; `signal` aborts when its deadline has passed, so that it stops retrying. */
+export type StoreWork<T> = (signal: AbortSignal) => Promise<T>;
+
+function withinDeadline<T>(deadlineMs: number, work: StoreWork<T>): Promise<T> {
+  const abandon = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new StoreTimeout(`no answer within ${deadlineMs} ms`)),
-      deadlineMs,
-    );
+    timer = setTimeout(() => {
+      abandon.abort();
+      reject(new StoreTimeout(`no answer within ${deadlineMs} ms`));
+    }, deadlineMs);
   });
-  return Promise.race([work(), deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work(abandon.signal), deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Runs the operations of one store, each within `deadlineMs`, and stops asking a stuck store.
  *
- * When the store stops answering (a SQLite file locked by another process, a Redis that hangs),
- * the operations a deadline gave up on still hold the store's queue, and every later one waits
- * behind them: in the soak a delivery's reads and writes then took 7 s in all, close to GitHub's
- * 10 s. So once an operation misses its deadline, the next ones fail at once for one deadline,
- * then a single one tries the store again. Failing at once is what a store that is down does
- * already: decisions ask GitHub, answers are not kept, removals are answered 5xx.
+ * A stuck store (a SQLite file whose lock another process holds, a Redis that stops answering)
+ * answers no operation within its deadline, and a command makes three to five of them in turn:
+ * each would wait its full deadline. So once operations have missed their deadline
+ * `MISSES_TO_STOP` times in a row, the next ones fail at once for one deadline, then a single one
+ * tries the store again. (One miss alone may be a busy machine; three in a row are a stuck store.) Failing at once is what
+ * a store that is down does already: decisions ask GitHub, answers are not kept, removals are
+ * answered 5xx.
  */
+/** Consecutive missed deadlines after which the store is left alone for one deadline. */
+export const MISSES_TO_STOP = 3;
+
 export class StoreGuard {
   readonly #breaker;
 
   constructor(private readonly deadlineMs: number) {
     this.#breaker = circuitBreaker(handleType(StoreTimeout), {
       halfOpenAfter: deadlineMs,
-      breaker: new ConsecutiveBreaker(1),
+      breaker: new ConsecutiveBreaker(MISSES_TO_STOP),
     });
   }
 
   /** Runs `work`, failing with a {@link StoreFault} on error, after the deadline, or while the store is stuck. */
-  async run<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  async run<T>(operation: string, work: StoreWork<T>): Promise<T> {
     try {
       return await this.#breaker.execute(() => withinDeadline(this.deadlineMs, work));
     } catch (error) {
