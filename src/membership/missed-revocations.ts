@@ -4,8 +4,10 @@
  * A process that answered a removal 5xx distrusts that org's cached members in memory
  * (Revocations), but a restart forgets it, and other replicas never knew it. GitHub's delivery
  * log keeps the failed delivery: the check of missed deliveries is the record that survives.
- * Until a check has succeeded, and while a revocation it found missed has not been applied here,
- * no cached "member" answer is trusted, and decisions ask GitHub.
+ * Until the first check has ended, and while a revocation a check found missed has not been
+ * applied here, no cached "member" answer is trusted, and decisions ask GitHub. A check that
+ * fails (GitHub down, or a GitHub without the delivery log) cannot tell more: the cache is
+ * trusted as it was before checks existed, rather than every command costing a lookup.
  */
 export class MissedRevocations {
   #checked: boolean;
@@ -21,12 +23,12 @@ export class MissedRevocations {
     return new MissedRevocations(true);
   }
 
-  /** For the app: unknown until the first check of missed deliveries succeeds. */
+  /** For the app: unknown until the first check of missed deliveries has ended. */
   static unknownUntilChecked(): MissedRevocations {
     return new MissedRevocations(false);
   }
 
-  /** True once a check has succeeded and every revocation it found missed was applied here. */
+  /** True once a check has ended and every revocation found missed was applied here. */
   get settled(): boolean {
     return this.#checked && this.#awaited.size === 0;
   }
@@ -41,6 +43,11 @@ export class MissedRevocations {
     this.#checked = true;
     this.#awaited.clear();
     for (const guid of missed) this.#awaited.add(guid);
+  }
+
+  /** A check failed: nothing new is known; what an earlier check found stays awaited. */
+  unknowable(): void {
+    this.#checked = true;
   }
 
   /** A revocation delivery was applied here, and will be answered 2xx. */

@@ -9,7 +9,7 @@ import type { Services } from "../services.js";
 export const LAST_CHECK_KEY = `${KEY_PREFIX}meta:redelivery-checked-at`;
 
 export const REDELIVERY_INTERVAL_MS = 5 * 60 * 1000;
-/** Until a check has succeeded the cache is not trusted: a failed one is tried again soon. */
+/** Until a check has succeeded, a failed one is tried again this soon. */
 export const FIRST_CHECK_RETRY_MS = 15 * 1000;
 
 /** A delivery still in flight when a check starts is listed by the next one. */
@@ -71,6 +71,7 @@ export async function checkMissedDeliveries(options: RedeliveryOptions): Promise
       requested: requested.map((entry) => entry.guid),
     };
   } catch (error) {
+    options.missed?.unknowable();
     options.log.warn({ err: error }, "missed deliveries not checked; trying again later");
     return { outcome: "failed", listed: 0, missed: [], requested: [] };
   }

@@ -180,8 +180,21 @@ describe("checkMissedDeliveries", () => {
     expect(missed.settled).toBe(false);
   });
 
-  it("leaves what was missed unknown when the check fails", async () => {
+  it("trusts the cache when the check fails: a GitHub without the delivery log tells nothing more", async () => {
     const missed = MissedRevocations.unknownUntilChecked();
+    listing().reply(404, { message: "Not Found" });
+
+    await checkMissedDeliveries({ ...options, missed });
+
+    expect(missed.settled).toBe(true);
+  });
+
+  it("keeps awaiting what an earlier check found missed when a later check fails", async () => {
+    const missed = MissedRevocations.unknownUntilChecked();
+    const failed = attempt("g-removed", 3, 500);
+    listing().reply(200, [failed]);
+    redelivery(failed.id).reply(202, {});
+    await checkMissedDeliveries({ ...options, missed });
     listing().reply(502, "Bad Gateway");
 
     await checkMissedDeliveries({ ...options, missed });
