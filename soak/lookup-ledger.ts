@@ -9,14 +9,30 @@ export interface LedgerTtls {
 const SLACK_MS = 1_000;
 /**
  * After a store fault, cached members of an org stay distrusted until its failed invalidations
- * are written again (the app retries every 5 s): lookups in that window are expected.
+ * are written again (the app retries every 5 s), and the app's store guard may still fail writes
+ * for a second: lookups in that window are expected, and their answers may not have been kept.
  */
 const AFTER_STORE_FAULT_MS = 6_000;
 
 interface Answered {
   readonly at: number;
   readonly ttlMs: number;
+  readonly answer: string;
 }
+
+/** One lookup the cache should have spared, for finding out why (written to repeats.json). */
+export interface Repeat {
+  readonly at: number;
+  readonly kind: string;
+  readonly org: number;
+  readonly user: number | undefined;
+  readonly previousAnswer: string;
+  readonly previousAgeMs: number;
+  /** Since the last store fault ended; undefined before the first. */
+  readonly sinceStoreFaultMs: number | undefined;
+}
+
+const MAX_REPEATS_KEPT = 500;
 
 /**
  * Promise (3) seen from GitHub: a membership that GitHub answered definitely must not be asked
@@ -29,6 +45,9 @@ export class LookupLedger {
   readonly #changedAt = new Map<string, number>();
   #storeFault = false;
   #quietUntil = 0;
+  #faultEndedAt: number | undefined;
+  /** The first repeats, with what the ledger knew of them. */
+  readonly repeatDetails: Repeat[] = [];
   /** Lookups the cache should have spared, by kind (org, team, team_id). */
   readonly repeats = new Map<string, number>();
 
@@ -39,17 +58,32 @@ export class LookupLedger {
     const key = `${lookup.kind}:${lookup.org}:${lookup.user ?? ""}`;
     if (this.#isRepeat(key, lookup, now)) {
       this.repeats.set(lookup.kind, (this.repeats.get(lookup.kind) ?? 0) + 1);
+      this.#detail(key, lookup, now);
     }
 
     const definite = lookup.answer === "member" || lookup.answer === "not_member";
     if (!definite) return;
-    if (this.#storeFault) {
+    if (this.#storeFault || now < this.#quietUntil) {
       this.#answered.delete(key);
       return;
     }
     const member = lookup.answer === "member";
     const ttlMs = member ? this.ttls.memberTtlMs : this.ttls.nonMemberTtlMs;
-    this.#answered.set(key, { at: now, ttlMs });
+    this.#answered.set(key, { at: now, ttlMs, answer: lookup.answer });
+  }
+
+  #detail(key: string, lookup: StubLookup, now: number): void {
+    const previous = this.#answered.get(key);
+    if (previous === undefined || this.repeatDetails.length >= MAX_REPEATS_KEPT) return;
+    this.repeatDetails.push({
+      at: now,
+      kind: lookup.kind,
+      org: lookup.org,
+      user: lookup.user,
+      previousAnswer: previous.answer,
+      previousAgeMs: now - previous.at,
+      sinceStoreFaultMs: this.#faultEndedAt === undefined ? undefined : now - this.#faultEndedAt,
+    });
   }
 
   /** A membership change of the user in the org: sent, or acknowledged by the app. */
@@ -65,6 +99,7 @@ export class LookupLedger {
 
   storeFaultEnded(now = Date.now()): void {
     this.#storeFault = false;
+    this.#faultEndedAt = now;
     this.#quietUntil = now + AFTER_STORE_FAULT_MS;
   }
 

@@ -3,7 +3,7 @@
  * for SOAK_MINUTES while GitHub and the store fail on a schedule. Prints a line a minute and a
  * report; exits non-zero on a stale admission or a crash. Knobs: soak/soak-options.ts.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { appEnv } from "../test/helpers/app-process.js";
@@ -166,6 +166,7 @@ async function main(): Promise<number> {
   driven.samples.push(await takeSample(driven.elapsedMs, app.pid, store.file));
   const scrape = await scrapeMetrics(app.url);
   const exit = await app.stop();
+  writeFileSync(join(folder, "repeats.json"), JSON.stringify(ledger.repeatDetails, null, 1));
   await world.close();
   await store.redis?.remove();
 

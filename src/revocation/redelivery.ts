@@ -24,7 +24,7 @@ export interface RedeliveryOptions {
   readonly log: Logger;
   /** How far back a first check looks: older entries have expired anyway. */
   readonly lookbackMs: number;
-  /** Told what each successful check found missed. */
+  /** Told what each check found missed, or that it could not tell. */
   readonly missed?: MissedRevocations;
 }
 

@@ -1,9 +1,11 @@
 import { SqliteStore } from "../../src/cache/sqlite-store.js";
 import { StoreFault } from "../../src/cache/store-errors.js";
+import { useFigures } from "../helpers/figures.js";
 import { tempSqliteUrl } from "../helpers/gate-fixture.js";
 import { holdWriteLock } from "../helpers/sqlite-damage.js";
 
 const DEADLINE_MS = 1000;
+const figure = useFigures("A SQLite file locked by another process");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The longest gap between ticks of a 10 ms timer while `work` runs: how long the process froze. */
@@ -60,6 +62,10 @@ describe("a SQLite file whose write lock another process holds", () => {
       await sleep(3 * DEADLINE_MS); // SQLite's own busy timeout froze node here, for seconds
     });
     await unlock();
+    figure(
+      "20 writes, STORE_DEADLINE 1000 ms",
+      `longest stall of a 10 ms timer: ${Math.round(freeze)} ms`,
+    );
 
     // a hang guard, not a speed target: before, the twenty writes froze the process ~8 s
     expect(freeze).toBeLessThan(DEADLINE_MS);
