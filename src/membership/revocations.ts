@@ -19,7 +19,11 @@ export class Revocations {
     readonly missed: MissedRevocations = MissedRevocations.assumeNone(),
   ) {}
 
-  /** Applies the invalidation; throws StoreFault after recording it as pending. */
+  /**
+   * Applies the invalidation; throws StoreFault after recording it as pending. Once applied, a
+   * pending copy of it (the same delivery failed earlier, GitHub sent it again) has nothing left
+   * to do: replaying it would only drop the answers cached since, and cost a lookup each.
+   */
   async apply(invalidation: Invalidation): Promise<void> {
     try {
       await this.#write(invalidation);
@@ -28,6 +32,7 @@ export class Revocations {
       this.log.warn({ err: error, invalidation }, "invalidation failed; cached members distrusted");
       throw error;
     }
+    this.#forget(invalidation);
   }
 
   /** True while an invalidation of the org is still pending, or a missed revocation unapplied. */
@@ -59,9 +64,24 @@ export class Revocations {
     await this.cache.invalidate(guard, entries);
   }
 
+  #forget(applied: Invalidation): void {
+    const pending = this.#pending.get(applied.orgId);
+    if (pending === undefined) return;
+    const same = sameKeys(applied);
+    const left = pending.filter((invalidation) => !same(invalidation));
+    if (left.length === 0) this.#pending.delete(applied.orgId);
+    else this.#pending.set(applied.orgId, left);
+  }
+
   #remember(invalidation: Invalidation): void {
     const pending = this.#pending.get(invalidation.orgId) ?? [];
     pending.push(invalidation);
     this.#pending.set(invalidation.orgId, pending);
   }
+}
+
+/** A test for invalidations that bump the same generation and drop the same entries as `one`. */
+function sameKeys(one: Invalidation): (other: Invalidation) => boolean {
+  const keys = JSON.stringify(invalidationKeys(one));
+  return (other) => JSON.stringify(invalidationKeys(other)) === keys;
 }

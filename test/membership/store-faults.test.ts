@@ -77,4 +77,14 @@ describe("a failing cache store", () => {
     expect(services.revocations.isDistrusted(ORG.orgId)).toBe(false);
     expect(await ask()).toMatchObject({ source: "cache" });
   });
+
+  it("trusts the org again as soon as GitHub's redelivery of the failed removal is applied", async () => {
+    store.failing.add("write");
+    await expect(services.revocations.apply(removeAlice)).rejects.toBeInstanceOf(StoreFault);
+    store.failing.delete("write");
+
+    await services.revocations.apply(removeAlice); // the redelivered member_removed
+
+    expect(services.revocations.isDistrusted(ORG.orgId)).toBe(false); // nothing left to replay
+  });
 });
