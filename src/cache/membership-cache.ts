@@ -65,6 +65,19 @@ export function sameGenerations(a: readonly string[], b: readonly string[]): boo
 }
 
 /**
+ * An entry is alive while no guard holds a value other than its stamp. A guard that is now absent
+ * has expired, which a generation does only long after every entry written under it (an
+ * invalidation sets a fresh value that lives two TTLs and a minute, longer than any entry): no
+ * invalidation can have come after this entry, so the entry stands, instead of costing a lookup.
+ */
+function isAlive(stamp: readonly string[], now: readonly string[]): boolean {
+  return (
+    stamp.length === now.length &&
+    stamp.every((value, index) => value === now[index] || now[index] === NO_GENERATION)
+  );
+}
+
+/**
  * Membership answers in the store, guarded by generations that live in the same store, so that
  * an invalidation on one replica holds on every replica. Store faults are thrown as StoreFault.
  */
@@ -83,7 +96,7 @@ export class MembershipCache {
 
     const generations = values.map(asGeneration);
     const entry = asEntry(stored);
-    const valid = entry !== undefined && sameGenerations(entry.stamp, generations);
+    const valid = entry !== undefined && isAlive(entry.stamp, generations);
     return {
       entry: valid ? entry.membership : undefined,
       generations,

@@ -58,4 +58,19 @@ describe("membership answers expire", () => {
       source: "github",
     });
   });
+
+  it("keeps an answer whose generation expired before it: no invalidation can have come since", async () => {
+    const removeAlice = { kind: "org_member", orgId: ORG.orgId, userId: ALICE.id } as const;
+    await services.revocations.apply(removeAlice); // a generation for alice, kept 2 h 1 min
+    clock.advance(3_700_000);
+    nock(GITHUB).get(aliceMembership).reply(200, orgMembershipBody("active"));
+    await ask(); // cached for an hour under that generation
+
+    clock.advance(3_570_000); // the generation has expired, the answer has not
+    expect(await ask()).toMatchObject({ membership: { outcome: "member" }, source: "cache" });
+
+    await services.revocations.apply(removeAlice); // a removal after it still drops it
+    nock(GITHUB).get(aliceMembership).reply(404);
+    expect(await ask()).toMatchObject({ membership: { outcome: "not_member" }, source: "github" });
+  });
 });
