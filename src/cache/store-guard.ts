@@ -22,6 +22,9 @@ function withinDeadline<T>(deadlineMs: number, work: StoreWork<T>): Promise<T> {
   return Promise.race([work(abandon.signal), deadline]).finally(() => clearTimeout(timer));
 }
 
+/** Consecutive missed deadlines after which the store is left alone for one deadline. */
+export const MISSES_TO_STOP = 3;
+
 /**
  * Runs the operations of one store, each within `deadlineMs`, and stops asking a stuck store.
  *
@@ -29,13 +32,10 @@ function withinDeadline<T>(deadlineMs: number, work: StoreWork<T>): Promise<T> {
  * answers no operation within its deadline, and a command makes three to five of them in turn:
  * each would wait its full deadline. So once operations have missed their deadline
  * `MISSES_TO_STOP` times in a row, the next ones fail at once for one deadline, then a single one
- * tries the store again. (One miss alone may be a busy machine; three in a row are a stuck store.) Failing at once is what
- * a store that is down does already: decisions ask GitHub, answers are not kept, removals are
- * answered 5xx.
+ * tries the store again (one miss alone may be a busy machine; three in a row are a stuck store).
+ * Failing at once is what a store that is down does already: decisions ask GitHub, answers are not
+ * kept, removals are answered 5xx.
  */
-/** Consecutive missed deadlines after which the store is left alone for one deadline. */
-export const MISSES_TO_STOP = 3;
-
 export class StoreGuard {
   readonly #breaker;
 

@@ -33,11 +33,6 @@ export class MissedRevocations {
     return this.#checked && this.#awaited.size === 0;
   }
 
-  /** How many missed revocations are still awaited, for logs. */
-  get awaited(): number {
-    return this.#awaited.size;
-  }
-
   /** A check succeeded and found these revocation deliveries (guids) missed; replaces the last. */
   found(missed: readonly string[]): void {
     this.#checked = true;

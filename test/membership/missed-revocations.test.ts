@@ -41,7 +41,7 @@ describe("what a process knows of missed revocations", () => {
   it("takes each check's findings in place of the last: one applied elsewhere is not awaited", () => {
     const missed = MissedRevocations.assumeNone();
     missed.found(["g-applied-by-another-replica"]);
-    expect(missed.awaited).toBe(1);
+    expect(missed.settled).toBe(false);
 
     missed.found([]);
 
