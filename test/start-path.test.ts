@@ -90,7 +90,7 @@ describe("the production start path (node dist/main.js)", () => {
     expect(response.status).toBeLessThan(300);
   });
 
-  it("decides a signed comment: a member's /deploy is dispatched and answered with a rocket", async () => {
+  it("decides a signed comment: a member's /deploy is dispatched, then a rocket", async () => {
     const { payload, posted } = org.comment("/deploy staging");
     const reaction = `/comments/${posted.commentId}/reactions`;
 
@@ -142,7 +142,7 @@ describe("start-up with invalid configuration", () => {
     expect(exit.output).toContain('MEMBER_TTL="one hour" is invalid');
   });
 
-  it("stops with exit code 1 instead of opening the setup page when the key is unusable", async () => {
+  it("exits 1 instead of opening the setup page when the key is unusable", async () => {
     const exit = await runAppUntilExit(stub, { PRIVATE_KEY: "not a key" });
 
     expect(exit.code).toBe(1);

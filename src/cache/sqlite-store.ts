@@ -12,6 +12,8 @@ const TABLE = "keyv";
 /** Bytes the write-ahead log is truncated to after a checkpoint, so it cannot grow for ever. */
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 const PURGE_BATCH = 2000;
+/** Where the kind starts in a key (`mg:member:...` → `member`), 1-based as SQL counts. */
+const KIND_START = KEY_PREFIX.length + 1;
 
 /** Another connection holds the write lock (or, briefly, the file). */
 function isBusy(error: Error): boolean {
@@ -130,7 +132,7 @@ export class SqliteStore implements GateStore {
   countByKind(): Promise<Record<string, number>> {
     return this.#run("count", async () => {
       const rows: Array<{ kind: string; count: number }> = await this.#adapter.query(
-        `SELECT substr(key, ${KEY_PREFIX.length + 1}, instr(substr(key, ${KEY_PREFIX.length + 1}), ':') - 1)
+        `SELECT substr(key, ${KIND_START}, instr(substr(key, ${KIND_START}), ':') - 1)
            AS kind, count(*) AS count
          FROM ${TABLE}
          WHERE key LIKE '${KEY_PREFIX}%'

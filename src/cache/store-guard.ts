@@ -46,7 +46,7 @@ export class StoreGuard {
     });
   }
 
-  /** Runs `work`, failing with a {@link StoreFault} on error, after the deadline, or while the store is stuck. */
+  /** Runs `work`: a {@link StoreFault} on error, past the deadline, or while the store is stuck. */
   async run<T>(operation: string, work: StoreWork<T>): Promise<T> {
     try {
       return await this.#breaker.execute(() => withinDeadline(this.deadlineMs, work));

@@ -10,7 +10,7 @@ export interface Settings {
   readonly lookupDeadlineMs: number;
   /** Upper bound of one cache store operation, in milliseconds. */
   readonly storeDeadlineMs: number;
-  /** How long a handled delivery id is remembered, so that a redelivered command does not run twice, in seconds. */
+  /** Seconds a handled delivery id is remembered, so that a redelivered command runs once. */
   readonly deliveryTtlSeconds: number;
   /**
    * Probot's REDIS_URL is set: Octokit paces the writes of all replicas together, so the command
@@ -31,7 +31,8 @@ export class SettingsError extends Error {
     value: string,
   ) {
     super(
-      `${variable}=${JSON.stringify(value)} is invalid: ${rule}. Fix it in the environment or .env.`,
+      `${variable}=${JSON.stringify(value)} is invalid: ${rule}. ` +
+        "Fix it in the environment or .env.",
     );
   }
 }

@@ -121,7 +121,7 @@ export class DirectGitHub {
 
 const fetchers = new Map<number, Fetch>();
 
-/** A direct client typed as the `request` of the routes it serves (it takes and returns what Octokit's does). */
+/** A direct client, typed as Octokit's `request` for the routes it serves (same in and out). */
 export function directClient(access: InstallationAccess, deadlineMs: number): GitHubClient {
   let fetch = fetchers.get(deadlineMs);
   if (fetch === undefined) {

@@ -10,7 +10,7 @@ import type { MembershipCache } from "../cache/membership-cache.js";
  * while a revocation GitHub delivered may not have been applied by any replica (`missed`).
  */
 export class Revocations {
-  /** In this process only: after a restart, the check of missed deliveries finds them (`missed`). */
+  /** In this process only: after a restart, the check of missed deliveries finds them. */
   readonly #pending = new Map<number, Invalidation[]>();
 
   constructor(

@@ -32,7 +32,7 @@ export interface RedeliveryOptions {
 export interface RedeliveryReport {
   readonly outcome: "checked" | "failed";
   readonly listed: number;
-  /** Watched events (guids) that no attempt delivered, whether or not this replica asked for them. */
+  /** Watched events (guids) no attempt delivered, whether or not this replica asked for them. */
   readonly missed: readonly string[];
   readonly requested: readonly string[];
 }
@@ -177,7 +177,7 @@ async function redeliver(
   }
 }
 
-/** The production wiring: the app's own JWT, the shared store, and a lookback of the longest TTL. */
+/** The production wiring: the app's JWT, the shared store, and a lookback of the longest TTL. */
 export function redeliveryOptions(app: Probot, services: Services): RedeliveryOptions {
   const { memberTtlSeconds, nonMemberTtlSeconds } = services.settings;
   return {

@@ -42,7 +42,7 @@ describe("a damaged SQLite store", () => {
     sqlite.remove();
   });
 
-  it("fails an invalidation while another process holds the write lock, and stops trusting the cached member", async () => {
+  it("fails an invalidation under another's write lock, and distrusts the member", async () => {
     const unlock = await holdWriteLock(path);
     const removal = services.revocations.apply(removeAlice);
     await expect(removal).rejects.toBeInstanceOf(StoreFault);
@@ -67,7 +67,7 @@ describe("a damaged SQLite store", () => {
     });
   });
 
-  it("keeps deciding when the file is deleted while running, and a restart asks GitHub", async () => {
+  it("keeps deciding when the file is deleted, and a restart asks GitHub", async () => {
     rmSync(path);
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });

@@ -50,7 +50,7 @@ describe("a SQLite file whose write lock another process holds", () => {
     expect(await store.getMany(["mg:probe:1"])).toEqual(["kept"]);
   });
 
-  it("fails the writes at their deadline and never freezes the process meanwhile or after", async () => {
+  it("fails the writes at their deadline, never freezing the process", async () => {
     const unlock = await holdWriteLock(sqlite.url.replace("sqlite://", ""));
 
     const freeze = await longestFreeze(async () => {

@@ -50,7 +50,7 @@ describe("the guard around a cache store's operations", () => {
     }
   }
 
-  it("keeps asking a store that missed one deadline: the machine may just have been busy", async () => {
+  it("keeps asking a store that missed one deadline: the machine may be busy", async () => {
     const guard = new StoreGuard(DEADLINE_MS);
     await expect(guard.run("claim", never)).rejects.toBeInstanceOf(StoreFault);
 
@@ -63,7 +63,7 @@ describe("the guard around a cache store's operations", () => {
     expect(tries).toBe(1);
   });
 
-  it("does not ask a store that missed its deadline three times in a row: the next operations fail at once", async () => {
+  it("leaves a store alone after three missed deadlines: the next ones fail at once", async () => {
     const guard = new StoreGuard(DEADLINE_MS);
     await stick(guard);
 

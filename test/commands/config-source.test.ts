@@ -100,7 +100,7 @@ describe("ConfigSource", () => {
     expect(second.outcome).toBe("valid");
   });
 
-  it("reports YAML the plugin cannot parse as an invalid file, with the parser's reason", async () => {
+  it("reports YAML that cannot be parsed as an invalid file, with the reason", async () => {
     const yamlError = new Error(
       "Nested mappings are not allowed at line 2, column 8:\n\n  x: y: z",
     );

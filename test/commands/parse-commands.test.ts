@@ -3,7 +3,7 @@ import { MAX_COMMANDS, parseCommands } from "../../src/commands/parse-commands.j
 const names = (body: string) => parseCommands(body).commands.map((command) => command.name);
 
 describe("parseCommands", () => {
-  it("reads a command line with its arguments, lower-casing the name and keeping the args' case", () => {
+  it("reads a command line with its arguments: name lower-cased, args' case kept", () => {
     const parsed = parseCommands("/Deploy Staging  --Force ");
 
     expect(parsed).toEqual({

@@ -37,7 +37,7 @@ const dispatch = (github: ReturnType<typeof clientFor>, eventType: string) =>
 describe("the direct GitHub client", () => {
   guardNetwork();
 
-  it("sends the installation token, fills the path, and sends the rest as the JSON body", async () => {
+  it("sends the token, fills the path, and sends the rest as the JSON body", async () => {
     nock(GITHUB, { reqheaders: { authorization: "token token-of-7" } })
       .post("/repos/acme/widgets/dispatches", {
         event_type: "deploy",
@@ -77,7 +77,7 @@ describe("the direct GitHub client", () => {
     expect(classifyFailure(failure)).toMatchObject({ reason: "rate_limited" });
   });
 
-  it("reports a request that got no answer as Octokit does: status 500 without a response", async () => {
+  it("reports no answer as Octokit does: status 500 without a response", async () => {
     nock(GITHUB)
       .post("/repos/acme/widgets/dispatches")
       .replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
@@ -88,7 +88,7 @@ describe("the direct GitHub client", () => {
     expect(classifyFailure(failure)).toMatchObject({ reason: "network_error" });
   });
 
-  it("sends the writes of an installation one at a time, and another installation's beside them", async () => {
+  it("sends an installation's writes one at a time, another's beside them", async () => {
     let inFlight = 0;
     let most = 0;
     const slowReply = async (): Promise<[number]> => {
@@ -109,7 +109,7 @@ describe("the direct GitHub client", () => {
     expect(most).toBe(2);
   });
 
-  it("takes the token from Probot's Octokit, even when the installation's first request is a write", async () => {
+  it("takes the token from Probot's Octokit, even when the first request writes", async () => {
     const octokit = testInstallationOctokit(9);
     nockInstallationToken(9);
     nock(GITHUB, { reqheaders: { authorization: "token ghs_test_9" } })
@@ -121,7 +121,7 @@ describe("the direct GitHub client", () => {
     expect(answer.status).toBe(204);
   });
 
-  it("makes the token on the GitHub Enterprise Server the app runs against, not on github.com", async () => {
+  it("makes the token on the app's GitHub Enterprise Server, not github.com", async () => {
     const probot = new Probot({
       appId: TEST_APP_ID,
       privateKey: TEST_PRIVATE_KEY,

@@ -48,7 +48,8 @@ describe("writes of an installation", () => {
     await Promise.all([1, 2, 3, 4].map((comment) => react(octokit, comment)));
 
     expect(tracker.most()).toBe(1);
-    expect(Date.now() - started).toBeLessThan(PACED_ONE_A_SECOND_MS); // a hang guard, not a speed target
+    // a hang guard, not a speed target
+    expect(Date.now() - started).toBeLessThan(PACED_ONE_A_SECOND_MS);
   });
 
   it("do not wait for another installation's writes", async () => {

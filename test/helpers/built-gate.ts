@@ -111,7 +111,10 @@ export class BuiltGate {
     return response.status;
   }
 
-  /** The value of one sample of `/metrics`, e.g. `member_gate_undecided_lookups_total{reason="timeout"}`; 0 if absent. */
+  /**
+   * The value of one sample of `/metrics`, 0 if absent; e.g.
+   * `member_gate_undecided_lookups_total{reason="timeout"}`.
+   */
   async metric(sample: string): Promise<number> {
     const text = await (await fetch(`${this.app.url}/metrics`)).text();
     const line = text.split("\n").find((each) => each.startsWith(`${sample} `));
@@ -134,7 +137,7 @@ export class BuiltGate {
     return statusCode;
   }
 
-  /** From now on, a delivery the app asks GitHub to send again is sent again; returns the answers. */
+  /** From now on, a delivery the app asks GitHub to send again is sent; returns the answers. */
   redeliverWhenAsked(): number[] {
     const answers: number[] = [];
     // GitHub sends it a moment later; by then the app that asked is listening

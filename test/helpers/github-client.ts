@@ -14,7 +14,7 @@ export function testOctokit(deadlineMs = 2000) {
   return new Octokit({ auth: { token: "test-installation-token" }, log: silentLog });
 }
 
-/** An Octokit configured as the app's, authenticated as the test app's installation (not a token yet). */
+/** An Octokit configured as the app's, as the test app's installation (no token made yet). */
 export function testInstallationOctokit(installationId: number, deadlineMs = 2000) {
   const Octokit = createGateOctokit(deadlineMs);
   return new Octokit({

@@ -23,7 +23,7 @@ export interface RawDelivery {
 
 export { signature };
 
-/** The headers GitHub sends with a delivery of `event`, signed over `body` unless `secret` is null. */
+/** The headers of a GitHub delivery of `event`, signed over `body` unless `secret` is null. */
 export function deliveryHeaders(
   event: string,
   body: string,

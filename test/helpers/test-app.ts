@@ -17,7 +17,7 @@ export const TEST_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048
 export const TEST_APP_ID = 123;
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret";
 
-/** A Probot instance configured like production (same Octokit), with the app loaded over `services`. */
+/** A Probot instance configured like production (same Octokit), the app loaded over `services`. */
 export async function testProbot(services: Services, log: Logger = silentLog): Promise<Probot> {
   const probot = new Probot({
     appId: TEST_APP_ID,

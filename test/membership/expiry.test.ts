@@ -59,7 +59,7 @@ describe("membership answers expire", () => {
     });
   });
 
-  it("keeps an answer whose generation expired before it: no invalidation can have come since", async () => {
+  it("keeps an answer whose generation expired first: no invalidation came since", async () => {
     const removeAlice = { kind: "org_member", orgId: ORG.orgId, userId: ALICE.id } as const;
     await services.revocations.apply(removeAlice); // a generation for alice, kept 2 h 1 min
     clock.advance(3_700_000);

@@ -97,7 +97,7 @@ describe("an invalidation while a lookup is held", () => {
     expect(await storedEntry()).toBeUndefined();
   });
 
-  it("does not hand a flight checked before the removal to a command that starts after it", async () => {
+  it("does not hand a flight checked before the removal to a later command", async () => {
     const held = new HeldEntryWrite(store);
     services = servicesOver(held);
     const write = heldReply(0, undefined);

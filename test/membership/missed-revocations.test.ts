@@ -38,7 +38,7 @@ describe("what a process knows of missed revocations", () => {
     expect(missed.settled).toBe(true);
   });
 
-  it("takes each check's findings in place of the last: one applied elsewhere is not awaited", () => {
+  it("takes each check's findings in place of the last", () => {
     const missed = MissedRevocations.assumeNone();
     missed.found(["g-applied-by-another-replica"]);
     expect(missed.settled).toBe(false);
@@ -73,7 +73,7 @@ describe("cached members while missed revocations are unsettled", () => {
     sqlite.remove();
   });
 
-  it("are not trusted: the decision asks GitHub, and a removal it answers is believed", async () => {
+  it("are not trusted: the decision asks GitHub and believes a removal", async () => {
     missed.found(["g-removed-while-the-store-was-down"]);
     nock(GITHUB).get(aliceMembership).reply(404);
 

@@ -78,7 +78,7 @@ describe("a failing cache store", () => {
     expect(await ask()).toMatchObject({ source: "cache" });
   });
 
-  it("trusts the org again as soon as GitHub's redelivery of the failed removal is applied", async () => {
+  it("trusts the org again once GitHub's redelivery of the removal is applied", async () => {
     store.failing.add("write");
     await expect(services.revocations.apply(removeAlice)).rejects.toBeInstanceOf(StoreFault);
     store.failing.delete("write");

@@ -65,7 +65,7 @@ describe("a member_removed delivery the store cannot apply", () => {
     });
   });
 
-  it("answers 2xx to the redelivery once the store is back, and trusts the cache again", async () => {
+  it("answers the redelivery 2xx once the store is back, and trusts the cache again", async () => {
     store.failing.add("write");
     await server.post("organization.member_removed");
     store.failing.delete("write");

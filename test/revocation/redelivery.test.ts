@@ -29,7 +29,7 @@ function attempt(
 }
 
 describe("missedDeliveries", () => {
-  it("picks each watched event that no attempt delivered, once, by its newest failed attempt", () => {
+  it("picks each watched event no attempt delivered, once, by its newest failure", () => {
     const older = attempt("g-removed", 9, 500);
     const newer = attempt("g-removed", 4, 0);
 
@@ -86,7 +86,7 @@ describe("checkMissedDeliveries", () => {
     sqlite.remove();
   });
 
-  it("asks GitHub, with the app's JWT, to redeliver failed deliveries, and keeps the time", async () => {
+  it("asks GitHub with the app's JWT to redeliver failed deliveries, keeps the time", async () => {
     const failed = attempt("g-1", 3, 500);
     listing().reply(200, [attempt("g-2", 1, 200), failed]);
     redelivery(failed.id).reply(202, {});
@@ -130,7 +130,7 @@ describe("checkMissedDeliveries", () => {
     expect(await lastCheck()).toBe(12345);
   });
 
-  it("requests the other deliveries when one request fails, and keeps the period open", async () => {
+  it("requests the others when one request fails, and keeps the period open", async () => {
     await services.store.set(LAST_CHECK_KEY, 12345);
     const refused = attempt("g-refused", 5, 500);
     const accepted = attempt("g-accepted", 4, 500, "membership.removed");
@@ -153,7 +153,7 @@ describe("checkMissedDeliveries", () => {
     expect(await checkMissedDeliveries(options)).toMatchObject({ requested: [] });
   });
 
-  it("tells what it found missed, whoever asks for it, so that cached members wait for it", async () => {
+  it("tells what it found missed, whoever asks for it: cached members wait", async () => {
     const missed = MissedRevocations.unknownUntilChecked();
     const failed = attempt("g-removed", 3, 500);
     listing().reply(200, [failed]);
@@ -166,7 +166,7 @@ describe("checkMissedDeliveries", () => {
     expect(missed.settled).toBe(true);
   });
 
-  it("checks one lookback back when the store that keeps the last check cannot be used", async () => {
+  it("looks one lookback back when the store of the last check cannot be used", async () => {
     const missed = MissedRevocations.unknownUntilChecked();
     const store = new FaultyStore(services.store);
     store.failing.add("read").add("write");
@@ -180,7 +180,7 @@ describe("checkMissedDeliveries", () => {
     expect(missed.settled).toBe(false);
   });
 
-  it("trusts the cache when the check fails: a GitHub without the delivery log tells nothing more", async () => {
+  it("trusts the cache when the check fails: it tells nothing more", async () => {
     const missed = MissedRevocations.unknownUntilChecked();
     listing().reply(404, { message: "Not Found" });
 

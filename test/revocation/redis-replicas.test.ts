@@ -146,7 +146,7 @@ describeWithRedis("two replicas sharing one Redis", () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it("lets no stale member survive: B refuses a removal it cannot write, A asks after restart", async () => {
+  it("lets no stale member survive: B refuses a removal it cannot write, A asks", async () => {
     await redis.stop();
     await expect(deliver(replicas.probotB, "organization.member_removed")).rejects.toThrow();
 

@@ -153,7 +153,8 @@ function raceSuite(openStore: () => Promise<{ store: GateStore; close: () => Pro
   }
 
   it(
-    `admits nobody on an answer older than an acknowledged removal and refuses nobody on one older than an acknowledged addition, over ${RUNS} orderings`,
+    `admits nobody on an answer older than an acknowledged removal and refuses nobody on one ` +
+      `older than an acknowledged addition, over ${RUNS} orderings`,
     async () => {
       await fc.assert(
         fc.asyncProperty(staging, async (staged) => {

@@ -77,7 +77,7 @@ describe("bad configuration files, read by the built app", () => {
     },
   );
 
-  it("denies a command whose team does not exist, caches no team, and admits once it exists", async () => {
+  it("denies a command of a missing team, caches no team, admits once it exists", async () => {
     const repo = freshRepo();
     gate.current.org.setConfig(repo, "commands:\n  - name: deploy\n    teams: [ghosts]\n");
     const before = await gate.current.cached();

@@ -233,7 +233,7 @@ describe("GitHub faults that need the clock, through the app in-process", () => 
   // @octokit/auth-app repeats a request answered 401 within five seconds of making the token
   // (GitHub's replication lag), after 1 s, 2 s, 3 s... The command path's direct client does
   // not go through that hook: a 401 is one undecided lookup, answered within LOOKUP_DEADLINE.
-  it("sends a lookup answered 401 right after the token was made only once, and denies", async () => {
+  it("sends a lookup answered 401 just after the token once, and denies", async () => {
     let lookups = 0;
     nock(GITHUB)
       .get(aliceLookup)

@@ -107,7 +107,7 @@ describe("a restart after a member_removed the store could not write (answered 5
   // The process that answered 500 distrusted the org's cached members in memory, and a restart
   // forgets that; GitHub's delivery log does not. The start-up check finds the removal missed,
   // and until it is applied no cached "member" answer is trusted.
-  it("asks GitHub for every member while the missed removal is on its way, then trusts the cache", async () => {
+  it("asks GitHub for everyone until the missed removal lands, then trusts the cache", async () => {
     const held: HookDelivery[] = [];
     gate.org.onRedeliver = (delivery) => held.push(delivery);
 

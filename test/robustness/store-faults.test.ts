@@ -92,7 +92,7 @@ describe("a damaged SQLite cache under the built app", () => {
     sqlite.remove();
   });
 
-  it("decides from GitHub while another process holds the write lock, then trusts the cache again", async () => {
+  it("decides from GitHub under another's write lock, then trusts the cache again", async () => {
     await start();
     const unlock = await holdWriteLock(path);
 
@@ -108,7 +108,7 @@ describe("a damaged SQLite cache under the built app", () => {
     figure("  lock released", describeDecisions(after));
   });
 
-  it("decides from GitHub on a file made read-only, also once writable again, until a restart", async () => {
+  it("decides from GitHub on a read-only file, even once writable, until a restart", async () => {
     const user = runsAsRoot ? NOBODY : undefined;
     if (user) chownSync(dirname(path), user.uid, user.gid);
     await start(user && { user });
@@ -134,7 +134,7 @@ describe("a damaged SQLite cache under the built app", () => {
     figure("  writable again, restarted, redelivered", describeDecisions(after));
   });
 
-  it("keeps deciding when the file is deleted while running, and a restart starts afresh", async () => {
+  it("keeps deciding when the file is deleted, and a restart starts afresh", async () => {
     await start();
     for (const file of sqliteFiles(path)) rmSync(file);
 
@@ -156,7 +156,7 @@ describe("a damaged SQLite cache under the built app", () => {
     figure("  restarted on a new file", describeDecisions(after));
   });
 
-  it("decides from GitHub once the file is corrupted, and refuses a restart on it, naming the file", async () => {
+  it("decides from GitHub on a corrupted file, and refuses a restart on it", async () => {
     await start();
     corrupt(path);
 
@@ -189,7 +189,7 @@ describeWithRedis("a Redis cache stopped in the middle of a run and started agai
     await redis.remove();
   });
 
-  it("decides from GitHub while Redis is down, and serves from Redis again once it is back", async () => {
+  it("decides from GitHub while Redis is down, and from Redis once it is back", async () => {
     gate = await startWithCachedMembers(redis.url, { env: STORE_DEADLINE });
     await redis.stop();
 

@@ -68,7 +68,7 @@ describe("issue_comment: the answer and the log", () => {
     expect(app.log.replyText()).toContain("its arguments contain control characters");
   });
 
-  it("logs each decision once at info with its fields, and never the comment's body at info", async () => {
+  it("logs each decision once at info with its fields, never the comment's body", async () => {
     const lines: Array<Record<string, unknown>> = [];
     const capture = pino(
       { level: "debug" },

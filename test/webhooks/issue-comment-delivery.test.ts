@@ -115,7 +115,7 @@ describe("issue_comment: which comments and deliveries run", () => {
     await receiveComment(app.probot, payload);
   });
 
-  it("answers an invalid configuration with one reply naming the file, key and problem", async () => {
+  it("answers an invalid configuration with one reply naming file, key, problem", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig("commands:\n  - name: deploy\n    role: owner\n");
     forbid("get", "/orgs/acme/memberships/alice");
@@ -151,7 +151,7 @@ describe("issue_comment: which comments and deliveries run", () => {
     expect(app.log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
   });
 
-  it("runs a delivery once from another process's point of view: the claim is in the store", async () => {
+  it("runs a delivery once across processes: the claim is in the store", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
     expectAdmitted(app.log);
@@ -166,7 +166,7 @@ describe("issue_comment: which comments and deliveries run", () => {
     expect(app.log.writes.map((write) => write.path)).toEqual([DISPATCHES, REACTIONS]);
   });
 
-  it("serves the configuration and the membership from the cache on the second comment", async () => {
+  it("serves the configuration and membership from the cache the second time", async () => {
     nockInstallationToken(ORG.installationId);
     nockConfig(DEPLOY_CONFIG);
     expectAdmitted(app.log);

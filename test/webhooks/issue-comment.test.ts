@@ -87,7 +87,7 @@ describe("issue_comment: deciding a command", () => {
     );
   });
 
-  it("answers a 503 with confused and the retry wording, then dispatches on the next comment", async () => {
+  it("answers a 503 with confused and the retry wording, then dispatches next", async () => {
     nockConfig(DEPLOY_CONFIG);
     nock(GITHUB).get("/orgs/acme/memberships/alice").reply(503, { message: "unavailable" });
     const dispatch = forbid("post", DISPATCHES);
@@ -125,7 +125,8 @@ describe("issue_comment: deciding a command", () => {
       DEPLOY_CONFIG,
       () => nockOrgMembership(ALICE, "pending"),
       "-1",
-      "did not run: your invitation to acme has not been accepted yet. Accept it, then comment again.",
+      "did not run: your invitation to acme has not been accepted yet. " +
+        "Accept it, then comment again.",
     ],
     [
       "a plain member, on an admin-only command",
@@ -139,7 +140,8 @@ describe("issue_comment: deciding a command", () => {
       DEPLOY_CONFIG,
       () => nockOrgMembership(ALICE, "active").get(PULL).reply(502, "Bad Gateway"),
       "confused",
-      "allowed, but GitHub did not accept the workflow dispatch, so nothing ran. Comment again to retry.",
+      "allowed, but GitHub did not accept the workflow dispatch, so nothing ran. " +
+        "Comment again to retry.",
     ],
   ];
 
