@@ -51,11 +51,14 @@ function throttleFor(options: OctokitOptions): object {
  * `octokit.auth()` (the direct client does) would go to github.com on GitHub Enterprise Server,
  * with no deadline. Octokit's own requests are not affected: its auth hook passes its request.
  */
-function authWithTokenRequest(options: OctokitOptions, fetch: typeof globalThis.fetch): unknown {
+function authWithTokenRequest(
+  options: OctokitOptions,
+  tokenRequest: (baseUrl: string) => typeof octokitRequest,
+): unknown {
   const auth: unknown = options.auth;
   if (typeof auth !== "object" || auth === null) return auth;
   const baseUrl = options.baseUrl ?? octokitRequest.endpoint.DEFAULTS.baseUrl;
-  return { ...auth, request: octokitRequest.defaults({ baseUrl, request: { fetch } }) };
+  return { ...auth, request: tokenRequest(baseUrl) };
 }
 
 /**
@@ -67,9 +70,19 @@ function authWithTokenRequest(options: OctokitOptions, fetch: typeof globalThis.
  */
 export function createGateOctokit(deadlineMs: number): typeof ProbotOctokit {
   const fetch = nodeFetch(deadlineMs);
+  // one per base URL: an Octokit is made for every delivery
+  const tokenRequests = new Map<string, typeof octokitRequest>();
+  const tokenRequest = (baseUrl: string) => {
+    let request = tokenRequests.get(baseUrl);
+    if (request === undefined) {
+      request = octokitRequest.defaults({ baseUrl, request: { fetch } });
+      tokenRequests.set(baseUrl, request);
+    }
+    return request;
+  };
   return ProbotOctokit.plugin(serialWrites).defaults((options: OctokitOptions) => ({
     ...options,
-    auth: authWithTokenRequest(options, fetch),
+    auth: authWithTokenRequest(options, tokenRequest),
     request: { ...options.request, fetch },
     retry: { enabled: false },
     throttle: throttleFor(options),
